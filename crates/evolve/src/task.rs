@@ -1,0 +1,84 @@
+//! The seam between evolution and the problems it solves.
+//!
+//! A [`Task`] scores one agent. It feeds observations to the agent and reads its
+//! actions through the [`Agent`] trait, so a task never sees genomes, networks or
+//! lifetime modules, and a new task fits in one small file.
+
+use rand::rngs::Xoshiro256PlusPlus;
+
+/// What a task sees of the controller it scores: observations in, actions out.
+pub trait Agent {
+    /// Starts a new episode: clears recurrent state and lifetime-module state, and
+    /// restores the genome's weights (unless the experiment asked for Lamarckian
+    /// write-back).
+    fn reset(&mut self);
+
+    /// One decision. `observation.len()` equals [`Task::inputs`] (the bias input is
+    /// added by the agent); the returned slice has [`Task::outputs`] values.
+    fn act(&mut self, observation: &[f64]) -> &[f64];
+}
+
+/// The outcome of scoring one agent on a task.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Evaluation {
+    /// Higher is better. Must be finite: the runner rejects NaN and infinities.
+    pub fitness: f64,
+    /// Whether this evaluation met the task's success criterion.
+    pub solved: bool,
+    /// Environment steps simulated (agent decisions), for throughput figures.
+    pub steps: u64,
+}
+
+/// The result of [`Task::verify`]: the stricter check a generation's champion
+/// must pass before a run counts as solved.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Verdict {
+    /// The champion solves the task.
+    pub solved: bool,
+    /// A task-specific score of the check, such as the number of the 625
+    /// generalization starts balanced in double-pole-without-velocities.
+    pub score: Option<f64>,
+}
+
+/// Per-evaluation context handed to [`Task::evaluate`].
+///
+/// `rng` is seeded by a pure mix of (run seed, generation, genome id), so an
+/// evaluation is reproducible whatever thread runs it. Tasks must draw all their
+/// randomness from it.
+#[derive(Debug, Clone)]
+pub struct EvalContext {
+    /// The generation being evaluated (0-based). Tasks that rotate their levels or
+    /// start states per generation key on it, so every genome of a generation
+    /// faces the same conditions.
+    pub generation: u64,
+    /// The evaluation's own random stream.
+    pub rng: Xoshiro256PlusPlus,
+}
+
+/// A problem that scores agents. Implementations must be deterministic given the
+/// [`EvalContext`], and must not share mutable state between evaluations: the
+/// runner calls `evaluate` from many threads at once.
+pub trait Task: Send + Sync {
+    /// A short name, used in output paths and reports (`xor`, `dpv`, …).
+    fn name(&self) -> &str;
+
+    /// Number of observation values per decision, without the bias.
+    fn inputs(&self) -> usize;
+
+    /// Number of action values per decision.
+    fn outputs(&self) -> usize;
+
+    /// Scores one agent.
+    fn evaluate(&self, agent: &mut dyn Agent, ctx: &mut EvalContext) -> Evaluation;
+
+    /// The check a generation's champion must pass for the run to count as solved.
+    /// The default trusts [`Evaluation::solved`]; tasks with a stricter protocol
+    /// (double pole without velocities: 100,000 steps, then the generalization
+    /// test) override it.
+    fn verify(&self, _agent: &mut dyn Agent, evaluation: &Evaluation) -> Verdict {
+        Verdict {
+            solved: evaluation.solved,
+            score: None,
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! NEAT parameters, read from the `neat` section of an experiment file.
+//!
+//! Every field has a default (the NEAT paper's value where the paper gives one), so
+//! a config names only what it changes. Unknown fields are rejected, and
+//! [`NeatConfig::validate`] rejects out-of-range values with the field's name.
+
+use serde::{Deserialize, Serialize};
+
+use crate::gene::Activation;
+
+/// How the first generation is wired.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum InitialConnection {
+    /// Every input and the bias connect to every output (the NEAT paper).
+    Full,
+    /// No connections: structure grows from nothing (MarI/O, many inputs).
+    Unconnected,
+    /// Each input→output link exists with this probability.
+    Partial(f64),
+}
+
+/// All NEAT parameters. Field docs give the meaning and the default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NeatConfig {
+    /// Genomes per generation, kept exactly in every generation. Default 150.
+    pub population_size: usize,
+    /// Wiring of generation 0. Default `Full`.
+    pub initial_connection: InitialConnection,
+    /// When true, add-connection never creates a cycle and networks are activated
+    /// once per input in topological order. When false, recurrent links (and
+    /// self-loops) may appear and networks keep state between steps. Default true.
+    pub feed_forward: bool,
+    /// Activation of new hidden nodes. Default `SteepSigmoid`.
+    pub hidden_activation: Activation,
+    /// Activation of output nodes. Default `SteepSigmoid`.
+    pub output_activation: Activation,
+    /// Choices for activation mutation of hidden nodes. Default: only
+    /// `hidden_activation`.
+    pub activation_options: Vec<Activation>,
+
+    /// Initial weights are uniform in ±this. Default 1.0.
+    pub weight_init_range: f64,
+    /// Weights are clamped to ±this. Default 8.0.
+    pub weight_limit: f64,
+    /// Chance that a genome's weights are mutated at all. Default 0.8.
+    pub weight_mutation_prob: f64,
+    /// Per gene, when weights mutate: chance of a perturbation; otherwise the weight
+    /// is replaced. Default 0.9.
+    pub weight_perturb_prob: f64,
+    /// Standard deviation of a Gaussian weight perturbation. Default 0.5.
+    pub weight_perturb_power: f64,
+    /// Replaced weights are uniform in ±this. Default 2.0.
+    pub weight_replace_range: f64,
+
+    /// Chance per genome that every node bias is mutated (perturbed with
+    /// `weight_perturb_prob`, else replaced). Default 0.0: the bias node carries the
+    /// bias, as in the paper.
+    pub bias_mutation_prob: f64,
+    /// Standard deviation of a bias perturbation. Default 0.5.
+    pub bias_perturb_power: f64,
+    /// Replaced biases are uniform in ±this. Default 1.0.
+    pub bias_replace_range: f64,
+    /// Chance per genome that one hidden node's activation is redrawn from
+    /// `activation_options`. Default 0.0.
+    pub activation_mutation_prob: f64,
+
+    /// Chance per genome of an add-node mutation. Default 0.03.
+    pub add_node_prob: f64,
+    /// Chance per genome of an add-connection mutation. Default 0.05.
+    pub add_connection_prob: f64,
+    /// Attempts to find an unconnected pair in one add-connection mutation.
+    /// Default 20.
+    pub add_connection_tries: usize,
+    /// Chance per genome that one random connection flips enabled. Default 0.0.
+    pub toggle_enable_prob: f64,
+    /// Chance per genome that a disabled connection is re-enabled (when it can be
+    /// without a cycle). Default 0.0.
+    pub reenable_prob: f64,
+    /// Chance per genome of deleting a random connection. Default 0.0.
+    pub delete_connection_prob: f64,
+    /// Chance per genome of deleting a random hidden node and its links.
+    /// Default 0.0.
+    pub delete_node_prob: f64,
+
+    /// c1: weight of excess genes in the compatibility distance. Default 1.0.
+    pub compat_excess: f64,
+    /// c2: weight of disjoint genes. Default 1.0.
+    pub compat_disjoint: f64,
+    /// c3: weight of the mean weight difference of matching genes. Default 0.4.
+    pub compat_weight: f64,
+    /// Genomes with fewer genes than this use N = 1 (the paper: 20). Default 20.
+    pub compat_normalize_min: usize,
+    /// δt: genomes closer than this to a species' representative join it.
+    /// Default 3.0.
+    pub compat_threshold: f64,
+    /// When set, δt moves by `threshold_step` each generation toward this many
+    /// species. Default none (fixed δt).
+    pub target_species: Option<usize>,
+    /// Step of the dynamic threshold. Default 0.3.
+    pub threshold_step: f64,
+    /// Lower bound of the dynamic threshold. Default 0.3.
+    pub threshold_min: f64,
+
+    /// A species whose best fitness has not improved for this many generations
+    /// stops reproducing. Default 15.
+    pub stagnation_limit: u64,
+    /// This many best species are never removed for stagnation. Default 1.
+    pub protected_species: usize,
+    /// Species with more members than this copy their champion unchanged into the
+    /// next generation (the paper: 5). Default 5.
+    pub elitism_min_size: usize,
+    /// Fraction of each species (best first) allowed to reproduce. Default 0.2.
+    pub survival_threshold: f64,
+    /// Share of offspring made by mutation alone, without crossover. Default 0.25.
+    pub mutate_only_prob: f64,
+    /// Chance that a crossover takes its second parent from another species.
+    /// Default 0.001.
+    pub interspecies_prob: f64,
+    /// Chance that a gene disabled in either parent stays disabled. Default 0.75.
+    pub disable_inherit_prob: f64,
+    /// Chance that a crossover child also gets the mutations a mutation-only child
+    /// gets. Default 1.0.
+    pub mutate_after_crossover_prob: f64,
+}
+
+impl Default for NeatConfig {
+    fn default() -> Self {
+        Self {
+            population_size: 150,
+            initial_connection: InitialConnection::Full,
+            feed_forward: true,
+            hidden_activation: Activation::SteepSigmoid,
+            output_activation: Activation::SteepSigmoid,
+            activation_options: Vec::new(),
+            weight_init_range: 1.0,
+            weight_limit: 8.0,
+            weight_mutation_prob: 0.8,
+            weight_perturb_prob: 0.9,
+            weight_perturb_power: 0.5,
+            weight_replace_range: 2.0,
+            bias_mutation_prob: 0.0,
+            bias_perturb_power: 0.5,
+            bias_replace_range: 1.0,
+            activation_mutation_prob: 0.0,
+            add_node_prob: 0.03,
+            add_connection_prob: 0.05,
+            add_connection_tries: 20,
+            toggle_enable_prob: 0.0,
+            reenable_prob: 0.0,
+            delete_connection_prob: 0.0,
+            delete_node_prob: 0.0,
+            compat_excess: 1.0,
+            compat_disjoint: 1.0,
+            compat_weight: 0.4,
+            compat_normalize_min: 20,
+            compat_threshold: 3.0,
+            target_species: None,
+            threshold_step: 0.3,
+            threshold_min: 0.3,
+            stagnation_limit: 15,
+            protected_species: 1,
+            elitism_min_size: 5,
+            survival_threshold: 0.2,
+            mutate_only_prob: 0.25,
+            interspecies_prob: 0.001,
+            disable_inherit_prob: 0.75,
+            mutate_after_crossover_prob: 1.0,
+        }
+    }
+}
+
+/// A NEAT parameter outside its valid range.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("neat.{field}: {message}")]
+pub struct ConfigError {
+    /// The offending field, as spelled in the config file.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl NeatConfig {
+    /// Checks every field's range. The error names the first offending field.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let probabilities = [
+            ("weight_mutation_prob", self.weight_mutation_prob),
+            ("weight_perturb_prob", self.weight_perturb_prob),
+            ("bias_mutation_prob", self.bias_mutation_prob),
+            ("activation_mutation_prob", self.activation_mutation_prob),
+            ("add_node_prob", self.add_node_prob),
+            ("add_connection_prob", self.add_connection_prob),
+            ("toggle_enable_prob", self.toggle_enable_prob),
+            ("reenable_prob", self.reenable_prob),
+            ("delete_connection_prob", self.delete_connection_prob),
+            ("delete_node_prob", self.delete_node_prob),
+            ("survival_threshold", self.survival_threshold),
+            ("mutate_only_prob", self.mutate_only_prob),
+            ("interspecies_prob", self.interspecies_prob),
+            ("disable_inherit_prob", self.disable_inherit_prob),
+            ("mutate_after_crossover_prob", self.mutate_after_crossover_prob),
+        ];
+        for (field, p) in probabilities {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(err(field, format!("{p} is not a probability in [0, 1]")));
+            }
+        }
+        if let InitialConnection::Partial(p) = self.initial_connection
+            && !(0.0..=1.0).contains(&p)
+        {
+            return Err(err(
+                "initial_connection",
+                format!("Partial({p}): the probability must be in [0, 1]"),
+            ));
+        }
+        let non_negative = [
+            ("weight_init_range", self.weight_init_range),
+            ("weight_perturb_power", self.weight_perturb_power),
+            ("weight_replace_range", self.weight_replace_range),
+            ("bias_perturb_power", self.bias_perturb_power),
+            ("bias_replace_range", self.bias_replace_range),
+            ("compat_excess", self.compat_excess),
+            ("compat_disjoint", self.compat_disjoint),
+            ("compat_weight", self.compat_weight),
+            ("threshold_step", self.threshold_step),
+            ("threshold_min", self.threshold_min),
+        ];
+        for (field, v) in non_negative {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(err(field, format!("{v} must be a finite number ≥ 0")));
+            }
+        }
+        let positive = [
+            ("weight_limit", self.weight_limit),
+            ("compat_threshold", self.compat_threshold),
+        ];
+        for (field, v) in positive {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(err(field, format!("{v} must be a finite number > 0")));
+            }
+        }
+        if self.population_size < 2 {
+            return Err(err(
+                "population_size",
+                format!("{} is too small: at least 2", self.population_size),
+            ));
+        }
+        if self.survival_threshold == 0.0 {
+            return Err(err("survival_threshold", "must be > 0".into()));
+        }
+        if self.target_species == Some(0) {
+            return Err(err("target_species", "must be at least 1".into()));
+        }
+        if self.compat_normalize_min == 0 {
+            return Err(err("compat_normalize_min", "must be at least 1".into()));
+        }
+        if self.activation_mutation_prob > 0.0 && self.activation_options.is_empty() {
+            return Err(err(
+                "activation_options",
+                "activation_mutation_prob > 0 needs at least one option".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The activations hidden nodes may take.
+    pub fn hidden_activations(&self) -> &[Activation] {
+        if self.activation_options.is_empty() {
+            std::slice::from_ref(&self.hidden_activation)
+        } else {
+            &self.activation_options
+        }
+    }
+}
+
+fn err(field: &'static str, message: String) -> ConfigError {
+    ConfigError { field, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid() {
+        NeatConfig::default().validate().unwrap();
+    }
+
+    #[test]
+    fn out_of_range_rate_names_its_field() {
+        let config = NeatConfig {
+            add_node_prob: 1.5,
+            ..NeatConfig::default()
+        };
+        let e = config.validate().unwrap_err();
+        assert_eq!(e.field, "add_node_prob");
+        assert!(e.to_string().contains("1.5"), "{e}");
+    }
+
+    #[test]
+    fn population_of_one_is_rejected() {
+        let config = NeatConfig {
+            population_size: 1,
+            ..NeatConfig::default()
+        };
+        assert_eq!(config.validate().unwrap_err().field, "population_size");
+    }
+
+    #[test]
+    fn nan_threshold_is_rejected() {
+        let config = NeatConfig {
+            compat_threshold: f64::NAN,
+            ..NeatConfig::default()
+        };
+        assert_eq!(config.validate().unwrap_err().field, "compat_threshold");
+    }
+}

@@ -1,0 +1,120 @@
+//! Crossover aligned by innovation number.
+
+use rand::{Rng, RngExt};
+
+use crate::config::NeatConfig;
+use crate::gene::{ConnGene, NodeGene};
+use crate::genome::{Genome, GenomeId};
+
+/// Which parent is fitter, which decides where unmatched genes come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fitter {
+    /// The first parent is strictly fitter: unmatched genes come from it.
+    First,
+    /// The parents tie: unmatched genes come from both.
+    Tie,
+}
+
+/// Crosses two genomes. Matching genes come from either parent at random; disjoint
+/// and excess genes from `first` (or from both on a [`Fitter::Tie`]); a gene
+/// disabled in either parent stays disabled with probability
+/// `disable_inherit_prob`.
+///
+/// In feed-forward mode, an unmatched gene of `second` that would close a cycle is
+/// left out, so the child is always valid.
+pub fn crossover<R: Rng + ?Sized>(
+    child_id: GenomeId,
+    first: &Genome,
+    second: &Genome,
+    fitter: Fitter,
+    config: &NeatConfig,
+    rng: &mut R,
+) -> Genome {
+    let mut conns: Vec<ConnGene> = Vec::with_capacity(first.conns.len().max(second.conns.len()));
+    let mut from_second: Vec<ConnGene> = Vec::new();
+    let (a, b) = (&first.conns, &second.conns);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.innovation == y.innovation => {
+                let mut gene = if rng.random_bool(0.5) { *x } else { *y };
+                gene.enabled = if !x.enabled || !y.enabled {
+                    !rng.random_bool(config.disable_inherit_prob)
+                } else {
+                    true
+                };
+                conns.push(gene);
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x.innovation < y.innovation => {
+                conns.push(*x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                conns.push(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                if fitter == Fitter::Tie {
+                    from_second.push(*y);
+                }
+                j += 1;
+            }
+            (None, None) => unreachable!("loop condition"),
+        }
+    }
+
+    let mut child = Genome {
+        id: child_id,
+        inputs: first.inputs,
+        outputs: first.outputs,
+        nodes: Vec::with_capacity(first.nodes.len()),
+        conns,
+    };
+    child.nodes = inherit_nodes(first, second, &child.conns, rng);
+    for gene in from_second {
+        if config.feed_forward && child.path_exists(gene.target, gene.source) {
+            continue;
+        }
+        if child.connection_between(gene.source, gene.target).is_some() {
+            continue;
+        }
+        for id in [gene.source, gene.target] {
+            if child.node_index(id).is_none()
+                && let Some(node) = second.node(id)
+            {
+                child.insert_node(*node);
+            }
+        }
+        child.insert_connection(gene);
+    }
+    child
+}
+
+/// The fixed nodes plus every node the child's connections touch. Nodes in both
+/// parents take their attributes from either at random.
+fn inherit_nodes<R: Rng + ?Sized>(
+    first: &Genome,
+    second: &Genome,
+    conns: &[ConnGene],
+    rng: &mut R,
+) -> Vec<NodeGene> {
+    let fixed = first.inputs + 1 + first.outputs;
+    let mut nodes: Vec<NodeGene> = Vec::with_capacity(first.nodes.len());
+    for node in &first.nodes {
+        let used = (node.id as usize) < fixed
+            || conns
+                .iter()
+                .any(|c| c.source == node.id || c.target == node.id);
+        if !used {
+            continue;
+        }
+        let chosen = match second.node(node.id) {
+            Some(other) if rng.random_bool(0.5) => *other,
+            _ => *node,
+        };
+        nodes.push(chosen);
+    }
+    nodes
+}

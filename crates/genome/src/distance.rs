@@ -1,0 +1,51 @@
+//! The compatibility distance δ = c1·E/N + c2·D/N + c3·W̄.
+
+use crate::config::NeatConfig;
+use crate::genome::Genome;
+
+/// Compatibility distance between two genomes (Stanley & Miikkulainen 2002, eq. 1).
+///
+/// E counts excess genes (past the other genome's last innovation), D disjoint
+/// genes, W̄ is the mean absolute weight difference of matching genes, and N is the
+/// larger gene count, or 1 when both genomes are smaller than
+/// `compat_normalize_min` (the paper uses 20).
+pub fn distance(a: &Genome, b: &Genome, config: &NeatConfig) -> f64 {
+    let (x, y) = (&a.conns, &b.conns);
+    let (mut i, mut j) = (0, 0);
+    let (mut matching, mut disjoint) = (0usize, 0usize);
+    let mut weight_diff = 0.0;
+    while i < x.len() && j < y.len() {
+        let (p, q) = (&x[i], &y[j]);
+        match p.innovation.cmp(&q.innovation) {
+            std::cmp::Ordering::Equal => {
+                matching += 1;
+                weight_diff += (p.weight - q.weight).abs();
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                disjoint += 1;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                disjoint += 1;
+                j += 1;
+            }
+        }
+    }
+    let excess = (x.len() - i) + (y.len() - j);
+    let longest = x.len().max(y.len());
+    let n = if longest < config.compat_normalize_min {
+        1.0
+    } else {
+        longest as f64
+    };
+    let mean_weight = if matching > 0 {
+        weight_diff / matching as f64
+    } else {
+        0.0
+    };
+    config.compat_excess * excess as f64 / n
+        + config.compat_disjoint * disjoint as f64 / n
+        + config.compat_weight * mean_weight
+}

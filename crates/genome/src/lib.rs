@@ -1,0 +1,28 @@
+//! NEAT genomes (Stanley & Miikkulainen 2002): genes with innovation numbers,
+//! mutation, crossover aligned by innovation, the compatibility distance, species
+//! with explicit fitness sharing, and reproduction that keeps the population size
+//! exact.
+//!
+//! This crate knows nothing of networks, environments, files or threads: it turns
+//! a generation and its fitness values into the next generation, deterministically
+//! from the [`Population`]'s own RNG.
+
+pub mod config;
+pub mod crossover;
+pub mod distance;
+pub mod gene;
+pub mod genome;
+pub mod innovation;
+pub mod mutation;
+pub mod population;
+pub mod reproduction;
+pub mod species;
+
+pub use config::{ConfigError, InitialConnection, NeatConfig};
+pub use crossover::{Fitter, crossover};
+pub use distance::distance;
+pub use gene::{Activation, ConnGene, Innovation, NodeGene, NodeId, NodeKind};
+pub use genome::{Genome, GenomeError, GenomeId};
+pub use innovation::InnovationTracker;
+pub use population::{Population, SpeciesSummary};
+pub use species::{Species, SpeciesId};

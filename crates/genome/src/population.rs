@@ -1,0 +1,184 @@
+//! The population: one generation of genomes, their species, and the step to the
+//! next generation.
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::config::NeatConfig;
+use crate::genome::{Genome, GenomeId};
+use crate::innovation::InnovationTracker;
+use crate::reproduction::{Breeder, allocate};
+use crate::species::{SpeciesId, Species, adjust_threshold, speciate};
+
+/// One species as it stood when a generation was bred.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeciesSummary {
+    /// The species.
+    pub id: SpeciesId,
+    /// Members in the evaluated generation.
+    pub size: usize,
+    /// Best fitness among those members.
+    pub best_fitness: f64,
+    /// Generations since the species appeared.
+    pub age: u64,
+    /// Generations since its best fitness last improved.
+    pub stagnant_for: u64,
+    /// Children it was allotted in the next generation.
+    pub offspring: usize,
+}
+
+/// The whole evolutionary state. Everything that decides the next generation is
+/// in here, including the master RNG, so serializing a `Population` is a complete
+/// checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Population {
+    /// Index of the current generation, from 0.
+    pub generation: u64,
+    /// The current generation, waiting to be evaluated.
+    pub genomes: Vec<Genome>,
+    /// Species as of the last speciation.
+    pub species: Vec<Species>,
+    /// Innovation numbers and node ids.
+    pub tracker: InnovationTracker,
+    /// Next genome id to hand out.
+    pub next_genome_id: GenomeId,
+    /// Next species id to hand out.
+    pub next_species_id: SpeciesId,
+    /// The current compatibility threshold δt (moves when a species target is set).
+    pub threshold: f64,
+    /// The master RNG: selection, crossover and mutation draw from it in a fixed
+    /// sequential order.
+    pub rng: Xoshiro256PlusPlus,
+}
+
+impl Population {
+    /// Generation 0: `population_size` genomes wired as configured.
+    pub fn new(config: &NeatConfig, inputs: usize, outputs: usize, seed: u64) -> Self {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut tracker = InnovationTracker::new(Genome::first_hidden_id(inputs, outputs));
+        let genomes = (0..config.population_size as GenomeId)
+            .map(|id| Genome::initial(id, inputs, outputs, config, &mut tracker, &mut rng))
+            .collect();
+        Self {
+            generation: 0,
+            genomes,
+            species: Vec::new(),
+            tracker,
+            next_genome_id: config.population_size as GenomeId,
+            next_species_id: 0,
+            threshold: config.compat_threshold,
+            rng,
+        }
+    }
+
+    /// Takes the evaluated generation (`fitness[i]` belongs to `genomes[i]`; all
+    /// finite), speciates it, shares fitness, and replaces it with the next
+    /// generation of exactly `population_size` genomes. Returns the species as they
+    /// stood.
+    pub fn advance(&mut self, fitness: &[f64], config: &NeatConfig) -> Vec<SpeciesSummary> {
+        assert_eq!(fitness.len(), self.genomes.len(), "one fitness per genome");
+        speciate(
+            &mut self.species,
+            &self.genomes,
+            self.threshold,
+            config,
+            self.generation,
+            &mut self.next_species_id,
+        );
+        let ranked = self.rank_members(fitness);
+        let shares = self.species_shares(&ranked, fitness, config);
+        let counts = allocate(&shares, config.population_size);
+
+        let mut children = Vec::with_capacity(config.population_size);
+        let mut breeder = Breeder {
+            config,
+            tracker: &mut self.tracker,
+            next_id: &mut self.next_genome_id,
+            rng: &mut self.rng,
+        };
+        for (members, &count) in ranked.iter().zip(&counts) {
+            breeder.breed_species(members, count, &self.genomes, fitness, &mut children);
+        }
+
+        let summaries = self
+            .species
+            .iter()
+            .zip(&ranked)
+            .zip(&counts)
+            .map(|((s, members), &offspring)| SpeciesSummary {
+                id: s.id,
+                size: members.len(),
+                best_fitness: fitness[members[0]],
+                age: self.generation - s.created,
+                stagnant_for: s.stagnant_for(self.generation),
+                offspring,
+            })
+            .collect();
+
+        // Species without offspring die out; the rest get a random member of this
+        // generation as the representative for the next speciation (the paper).
+        let mut kept = Vec::with_capacity(self.species.len());
+        for (mut s, &count) in std::mem::take(&mut self.species).into_iter().zip(&counts) {
+            if count > 0 {
+                let pick = s.members[self.rng.random_range(0..s.members.len())];
+                s.representative = self.genomes[pick].clone();
+                kept.push(s);
+            }
+        }
+        self.species = kept;
+        self.threshold = adjust_threshold(self.threshold, self.species.len(), config);
+        self.genomes = children;
+        self.generation += 1;
+        summaries
+    }
+
+    /// Each species' member indices, best first (ties: earlier genome first), and
+    /// updates each species' best fitness and improvement date.
+    fn rank_members(&mut self, fitness: &[f64]) -> Vec<Vec<usize>> {
+        let generation = self.generation;
+        self.species
+            .iter_mut()
+            .map(|s| {
+                let mut members = s.members.clone();
+                members.sort_by(|&a, &b| fitness[b].total_cmp(&fitness[a]).then(a.cmp(&b)));
+                let best = fitness[members[0]];
+                if best > s.best_fitness {
+                    s.best_fitness = best;
+                    s.last_improved = generation;
+                }
+                members
+            })
+            .collect()
+    }
+
+    /// Explicit fitness sharing: a species' share is the sum of its members'
+    /// fitness divided by its size. Negative fitness is shifted so the worst genome
+    /// scores 0. Stagnant species get no share unless they are among the
+    /// `protected_species` best.
+    fn species_shares(&self, ranked: &[Vec<usize>], fitness: &[f64], config: &NeatConfig) -> Vec<f64> {
+        let min = fitness.iter().copied().fold(f64::INFINITY, f64::min);
+        let shift = if min < 0.0 { -min } else { 0.0 };
+        let mut by_best: Vec<usize> = (0..self.species.len()).collect();
+        by_best.sort_by(|&a, &b| {
+            self.species[b]
+                .best_fitness
+                .total_cmp(&self.species[a].best_fitness)
+                .then(self.species[a].id.cmp(&self.species[b].id))
+        });
+        let protected = &by_best[..config.protected_species.min(by_best.len())];
+        self.species
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let stagnant = s.stagnant_for(self.generation) >= config.stagnation_limit;
+                if stagnant && !protected.contains(&i) {
+                    return 0.0;
+                }
+                let members = &ranked[i];
+                let total: f64 = members.iter().map(|&m| fitness[m] + shift).sum();
+                total / members.len() as f64
+            })
+            .collect()
+    }
+}

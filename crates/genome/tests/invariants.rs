@@ -1,0 +1,198 @@
+//! Property tests: no sequence of mutations and crossovers makes an invalid genome.
+
+use proptest::prelude::*;
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use sprout_genome::{
+    Fitter, Genome, InnovationTracker, NeatConfig, Population, crossover, distance, mutation,
+};
+
+fn busy_config(feed_forward: bool) -> NeatConfig {
+    NeatConfig {
+        feed_forward,
+        add_node_prob: 0.4,
+        add_connection_prob: 0.6,
+        delete_connection_prob: 0.1,
+        delete_node_prob: 0.1,
+        toggle_enable_prob: 0.2,
+        reenable_prob: 0.1,
+        bias_mutation_prob: 0.3,
+        activation_mutation_prob: 0.2,
+        activation_options: vec![
+            sprout_genome::Activation::Tanh,
+            sprout_genome::Activation::Relu,
+            sprout_genome::Activation::Gaussian,
+        ],
+        ..NeatConfig::default()
+    }
+}
+
+/// Two lineages grown from one ancestor, crossing over now and then.
+fn evolve_pair(seed: u64, steps: usize, feed_forward: bool) -> (Genome, Genome) {
+    let config = busy_config(feed_forward);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(3, 2));
+    let mut a = Genome::initial(0, 3, 2, &config, &mut tracker, &mut rng);
+    let mut b = a.clone();
+    for step in 0..steps {
+        mutation::mutate(&mut a, &config, &mut tracker, &mut rng);
+        mutation::mutate(&mut b, &config, &mut tracker, &mut rng);
+        a.check(feed_forward).unwrap();
+        b.check(feed_forward).unwrap();
+        if step % 3 == 2 {
+            let fitter = if step % 2 == 0 { Fitter::First } else { Fitter::Tie };
+            let child = crossover(step as u64, &a, &b, fitter, &config, &mut rng);
+            child.check(feed_forward).unwrap();
+            b = child;
+        }
+    }
+    (a, b)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn mutation_and_crossover_keep_feed_forward_genomes_valid(seed in any::<u64>(), steps in 1usize..60) {
+        let (a, b) = evolve_pair(seed, steps, true);
+        prop_assert!(a.check(true).is_ok());
+        prop_assert!(b.check(true).is_ok());
+    }
+
+    #[test]
+    fn mutation_and_crossover_keep_recurrent_genomes_valid(seed in any::<u64>(), steps in 1usize..60) {
+        let (a, b) = evolve_pair(seed, steps, false);
+        prop_assert!(a.check(false).is_ok());
+        prop_assert!(b.check(false).is_ok());
+    }
+
+    #[test]
+    fn distance_is_a_symmetric_premetric(seed in any::<u64>(), steps in 1usize..40) {
+        let config = NeatConfig::default();
+        let (a, b) = evolve_pair(seed, steps, true);
+        prop_assert_eq!(distance(&a, &a, &config), 0.0);
+        prop_assert_eq!(distance(&a, &b, &config), distance(&b, &a, &config));
+        prop_assert!(distance(&a, &b, &config) >= 0.0);
+    }
+
+    #[test]
+    fn population_size_is_exact_every_generation(seed in any::<u64>(), size in 2usize..60) {
+        let config = NeatConfig { population_size: size, ..busy_config(true) };
+        let mut population = Population::new(&config, 2, 1, seed);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 1);
+        for _ in 0..12 {
+            let fitness: Vec<f64> = population
+                .genomes
+                .iter()
+                .map(|_| rand::RngExt::random_range(&mut rng, -5.0..5.0))
+                .collect();
+            population.advance(&fitness, &config);
+            prop_assert_eq!(population.genomes.len(), size);
+            let mut ids: Vec<u64> = population.genomes.iter().map(|g| g.id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            prop_assert_eq!(ids.len(), size, "genome ids are unique");
+            for g in &population.genomes {
+                prop_assert!(g.check(true).is_ok());
+            }
+        }
+    }
+}
+
+#[test]
+fn add_node_splits_with_weight_one_in_and_old_weight_out() {
+    let config = NeatConfig::default();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(1, 1));
+    let mut g = Genome::initial(0, 1, 1, &config, &mut tracker, &mut rng);
+    g.conns.retain(|c| c.source == 0);
+    let old = g.conns[0];
+    mutation::add_node(&mut g, &config, &mut tracker, &mut rng);
+    assert!(!g.conns[0].enabled, "the split link is disabled");
+    let incoming = g.conns.iter().find(|c| c.source == 0 && c.target == 3).unwrap();
+    let outgoing = g.conns.iter().find(|c| c.source == 3 && c.target == 2).unwrap();
+    assert_eq!(incoming.weight, 1.0);
+    assert_eq!(outgoing.weight, old.weight);
+    assert_eq!(g.hidden_count(), 1);
+}
+
+#[test]
+fn the_same_split_in_two_genomes_gets_the_same_innovations() {
+    let config = NeatConfig::default();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(4);
+    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(1, 1));
+    let mut a = Genome::initial(0, 1, 1, &config, &mut tracker, &mut rng);
+    a.conns.truncate(1);
+    let mut b = a.clone();
+    mutation::add_node(&mut a, &config, &mut tracker, &mut rng);
+    mutation::add_node(&mut b, &config, &mut tracker, &mut rng);
+    let innovations = |g: &Genome| g.conns.iter().map(|c| c.innovation).collect::<Vec<_>>();
+    assert_eq!(innovations(&a), innovations(&b));
+    assert_eq!(a.nodes, b.nodes);
+}
+
+#[test]
+fn crossover_takes_unmatched_genes_from_the_fitter_parent_only() {
+    let config = NeatConfig { add_node_prob: 1.0, ..NeatConfig::default() };
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(2, 1));
+    let base = Genome::initial(0, 2, 1, &config, &mut tracker, &mut rng);
+    let mut fit = base.clone();
+    mutation::add_node(&mut fit, &config, &mut tracker, &mut rng);
+    let mut weak = base.clone();
+    mutation::add_node(&mut weak, &config, &mut tracker, &mut rng);
+    mutation::add_node(&mut weak, &config, &mut tracker, &mut rng);
+    for _ in 0..20 {
+        let child = crossover(9, &fit, &weak, Fitter::First, &config, &mut rng);
+        let innovations: Vec<_> = child.conns.iter().map(|c| c.innovation).collect();
+        let expected: Vec<_> = fit.conns.iter().map(|c| c.innovation).collect();
+        assert_eq!(innovations, expected);
+    }
+    let tie = crossover(9, &fit, &weak, Fitter::Tie, &config, &mut rng);
+    assert!(tie.conns.len() >= fit.conns.len().max(weak.conns.len()));
+}
+
+#[test]
+fn disabled_genes_stay_disabled_about_three_times_in_four() {
+    let config = NeatConfig::default();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(6);
+    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(1, 1));
+    let a = Genome::initial(0, 1, 1, &config, &mut tracker, &mut rng);
+    let mut b = a.clone();
+    b.conns[0].enabled = false;
+    let trials = 4000;
+    let disabled = (0..trials)
+        .filter(|_| !crossover(1, &a, &b, Fitter::First, &config, &mut rng).conns[0].enabled)
+        .count();
+    let share = disabled as f64 / trials as f64;
+    assert!((share - 0.75).abs() < 0.03, "share {share}");
+}
+
+#[test]
+fn stagnant_species_stop_reproducing_but_the_best_is_protected() {
+    let config = NeatConfig {
+        population_size: 40,
+        stagnation_limit: 3,
+        compat_threshold: 0.5,
+        weight_mutation_prob: 1.0,
+        ..NeatConfig::default()
+    };
+    let mut population = Population::new(&config, 2, 1, 11);
+    for _ in 0..10 {
+        let fitness = vec![1.0; population.genomes.len()];
+        let summaries = population.advance(&fitness, &config);
+        let total: usize = summaries.iter().map(|s| s.offspring).sum();
+        assert_eq!(total, 40);
+        for s in &summaries {
+            if s.stagnant_for >= 3 && s.offspring > 0 {
+                // Only the protected best species may breed while stagnant.
+                let best = summaries
+                    .iter()
+                    .max_by(|a, b| a.best_fitness.total_cmp(&b.best_fitness))
+                    .unwrap();
+                assert_eq!(s.best_fitness, best.best_fitness);
+            }
+        }
+        assert!(!population.species.is_empty());
+    }
+}

@@ -1,0 +1,17 @@
+//! Compiles NEAT genomes into fast networks.
+//!
+//! [`Network::compile`] drops disabled links and nodes that cannot reach an
+//! output, orders the remaining nodes with petgraph (topologically for
+//! feed-forward genomes, by strongly connected component for recurrent ones), and
+//! lays them out in flat arrays. [`Network::activate`] then walks those arrays
+//! without allocating. [`to_dot`] exports a genome for Graphviz.
+
+pub mod activation;
+pub mod analysis;
+pub mod dot;
+pub mod network;
+
+pub use activation::{activate, portable_exp};
+pub use analysis::Structure;
+pub use dot::to_dot;
+pub use network::Network;

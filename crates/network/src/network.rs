@@ -1,0 +1,198 @@
+//! A genome compiled into a flat evaluator.
+
+use sprout_genome::{Activation, Genome, NodeId};
+
+use crate::activation::activate;
+use crate::analysis::Structure;
+
+/// A compiled network. Activation walks flat arrays and never allocates.
+///
+/// Value slots: `0..inputs` are the inputs, `inputs` is the bias (always 1), and
+/// the computed nodes follow in evaluation order. Feed-forward networks compute
+/// every node from values of the same step. Recurrent networks evaluate in the
+/// same order, so a link whose source comes later (or is the node itself) reads
+/// that source's value from the previous step; [`Network::reset`] clears that
+/// state.
+#[derive(Debug, Clone)]
+pub struct Network {
+    inputs: usize,
+    values: Vec<f64>,
+    nodes: Vec<ComputeNode>,
+    edge_sources: Vec<u32>,
+    edge_weights: Vec<f64>,
+    output_slots: Vec<u32>,
+    outputs: Vec<f64>,
+    slot_ids: Vec<NodeId>,
+    recurrent: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ComputeNode {
+    activation: Activation,
+    bias: f64,
+    edges_end: u32,
+}
+
+impl Network {
+    /// Compiles a genome: drops disabled links and nodes that cannot reach an
+    /// output, orders the rest, and lays them out flat.
+    pub fn compile(genome: &Genome) -> Self {
+        let structure = Structure::new(genome);
+        let live = structure.live();
+        let order = structure.evaluation_order(&live);
+        let fixed = genome.inputs + 1;
+
+        // slot_of[i] = value slot of genome.nodes[i], if the node is kept.
+        let mut slot_of = vec![u32::MAX; genome.nodes.len()];
+        for (i, slot) in slot_of.iter_mut().enumerate().take(fixed) {
+            *slot = i as u32;
+        }
+        for (k, &i) in order.iter().enumerate() {
+            slot_of[i] = (fixed + k) as u32;
+        }
+        let mut slot_ids: Vec<NodeId> = genome.nodes[..fixed].iter().map(|n| n.id).collect();
+        slot_ids.extend(order.iter().map(|&i| genome.nodes[i].id));
+
+        // Incoming enabled links per kept node, grouped in evaluation order.
+        let mut incoming: Vec<Vec<(u32, f64)>> = vec![Vec::new(); order.len()];
+        for c in genome.conns.iter().filter(|c| c.enabled) {
+            let (Some(s), Some(t)) = (genome.node_index(c.source), genome.node_index(c.target)) else {
+                continue;
+            };
+            let (source_slot, target_slot) = (slot_of[s], slot_of[t]);
+            if source_slot != u32::MAX && target_slot != u32::MAX && target_slot as usize >= fixed {
+                incoming[target_slot as usize - fixed].push((source_slot, c.weight));
+            }
+        }
+        let mut edge_sources = Vec::new();
+        let mut edge_weights = Vec::new();
+        let mut recurrent = false;
+        let mut nodes = Vec::with_capacity(order.len());
+        for (k, (&i, links)) in order.iter().zip(&incoming).enumerate() {
+            let slot = (fixed + k) as u32;
+            for &(source, weight) in links {
+                recurrent |= source >= slot;
+                edge_sources.push(source);
+                edge_weights.push(weight);
+            }
+            let gene = &genome.nodes[i];
+            nodes.push(ComputeNode {
+                activation: gene.activation,
+                bias: gene.bias,
+                edges_end: edge_sources.len() as u32,
+            });
+        }
+        let output_slots = genome
+            .output_ids()
+            .map(|id| genome.node_index(id).map_or(u32::MAX, |i| slot_of[i]))
+            .collect();
+        let mut values = vec![0.0; fixed + order.len()];
+        values[genome.inputs] = 1.0;
+        Self {
+            inputs: genome.inputs,
+            values,
+            nodes,
+            edge_sources,
+            edge_weights,
+            output_slots,
+            outputs: vec![0.0; genome.outputs],
+            slot_ids,
+            recurrent,
+        }
+    }
+
+    /// Runs one step: sets the inputs, updates every node once in evaluation
+    /// order, and returns the outputs.
+    ///
+    /// # Panics
+    /// When `inputs.len()` differs from the genome's input count (a programming
+    /// error in the caller, not bad data).
+    #[inline]
+    pub fn activate(&mut self, inputs: &[f64]) -> &[f64] {
+        assert_eq!(inputs.len(), self.inputs, "wrong number of inputs");
+        self.values[..self.inputs].copy_from_slice(inputs);
+        let first = self.inputs + 1;
+        let mut start = 0usize;
+        for (k, node) in self.nodes.iter().enumerate() {
+            let end = node.edges_end as usize;
+            let sources = &self.edge_sources[start..end];
+            let weights = &self.edge_weights[start..end];
+            // Two partial sums halve the add latency chain of long fan-ins.
+            let (mut a, mut b) = (node.bias, 0.0);
+            let mut pairs = sources.chunks_exact(2).zip(weights.chunks_exact(2));
+            for (s, w) in &mut pairs {
+                a += self.values[s[0] as usize] * w[0];
+                b += self.values[s[1] as usize] * w[1];
+            }
+            if sources.len() % 2 == 1 {
+                let last = sources.len() - 1;
+                a += self.values[sources[last] as usize] * weights[last];
+            }
+            self.values[first + k] = activate(node.activation, a + b);
+            start = end;
+        }
+        for (out, &slot) in self.outputs.iter_mut().zip(&self.output_slots) {
+            *out = self.values.get(slot as usize).copied().unwrap_or(0.0);
+        }
+        &self.outputs
+    }
+
+    /// Clears recurrent state (every node value back to 0, the bias to 1).
+    pub fn reset(&mut self) {
+        self.values.fill(0.0);
+        self.values[self.inputs] = 1.0;
+    }
+
+    /// Number of inputs (without the bias).
+    pub fn inputs(&self) -> usize {
+        self.inputs
+    }
+
+    /// Number of outputs.
+    pub fn outputs(&self) -> usize {
+        self.outputs.len()
+    }
+
+    /// Number of nodes computed per step (live hidden and output nodes).
+    pub fn computed_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Number of links evaluated per step.
+    pub fn connections(&self) -> usize {
+        self.edge_sources.len()
+    }
+
+    /// Whether any link reads a value from the previous step.
+    pub fn is_recurrent(&self) -> bool {
+        self.recurrent
+    }
+
+    /// The current value of every slot (inputs, bias, computed nodes), for
+    /// viewers and lifetime modules.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// The genome node id held in each value slot.
+    pub fn slot_ids(&self) -> &[NodeId] {
+        &self.slot_ids
+    }
+
+    /// The links as (source slot, target slot, weight), in evaluation order.
+    pub fn links(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
+        let first = self.inputs + 1;
+        let mut start = 0usize;
+        self.nodes.iter().enumerate().flat_map(move |(k, node)| {
+            let range = start..node.edges_end as usize;
+            start = node.edges_end as usize;
+            range.map(move |e| (self.edge_sources[e] as usize, first + k, self.edge_weights[e]))
+        })
+    }
+
+    /// Mutable link weights, in the order of [`Network::links`], for lifetime
+    /// learning.
+    pub fn weights_mut(&mut self) -> &mut [f64] {
+        &mut self.edge_weights
+    }
+}

@@ -1,0 +1,135 @@
+//! The compiled network computes what the genome describes.
+
+use proptest::prelude::*;
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use sprout_genome::{ConnGene, Genome, InnovationTracker, NeatConfig, NodeGene, NodeKind, mutation};
+use sprout_network::{Network, Structure, activate, to_dot};
+
+fn grown_genome(seed: u64, steps: usize, feed_forward: bool) -> Genome {
+    let config = NeatConfig {
+        feed_forward,
+        add_node_prob: 0.5,
+        add_connection_prob: 0.8,
+        toggle_enable_prob: 0.1,
+        bias_mutation_prob: 0.5,
+        ..NeatConfig::default()
+    };
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(3, 2));
+    let mut g = Genome::initial(0, 3, 2, &config, &mut tracker, &mut rng);
+    for _ in 0..steps {
+        mutation::mutate(&mut g, &config, &mut tracker, &mut rng);
+    }
+    g
+}
+
+/// Straight from the definition: value(n) = act(bias + Σ w·value(source)).
+fn reference_value(g: &Genome, id: u32, inputs: &[f64]) -> f64 {
+    let node = g.node(id).unwrap();
+    match node.kind {
+        NodeKind::Input => inputs[id as usize],
+        NodeKind::Bias => 1.0,
+        _ => {
+            let sum: f64 = g
+                .conns
+                .iter()
+                .filter(|c| c.enabled && c.target == id)
+                .map(|c| c.weight * reference_value(g, c.source, inputs))
+                .sum();
+            activate(node.activation, node.bias + sum)
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn feed_forward_network_matches_the_definition(
+        seed in any::<u64>(),
+        steps in 0usize..40,
+        inputs in prop::array::uniform3(-2.0f64..2.0),
+    ) {
+        let g = grown_genome(seed, steps, true);
+        let mut net = Network::compile(&g);
+        prop_assert!(!net.is_recurrent());
+        let got = net.activate(&inputs).to_vec();
+        for (k, id) in g.output_ids().enumerate() {
+            let want = reference_value(&g, id, &inputs);
+            prop_assert!((got[k] - want).abs() < 1e-9, "output {k}: {} vs {}", got[k], want);
+        }
+    }
+
+    #[test]
+    fn recurrent_network_is_deterministic_after_reset(seed in any::<u64>(), steps in 0usize..40) {
+        let g = grown_genome(seed, steps, false);
+        let mut net = Network::compile(&g);
+        let run = |net: &mut Network| -> Vec<u64> {
+            net.reset();
+            (0..10)
+                .flat_map(|t| net.activate(&[t as f64 * 0.1, -0.5, 1.0]).to_vec())
+                .map(f64::to_bits)
+                .collect()
+        };
+        let first = run(&mut net);
+        prop_assert_eq!(first, run(&mut net));
+    }
+}
+
+fn node(id: u32, kind: NodeKind) -> NodeGene {
+    NodeGene { id, kind, activation: sprout_genome::Activation::Identity, bias: 0.0 }
+}
+
+fn link(innovation: u64, source: u32, target: u32, weight: f64) -> ConnGene {
+    ConnGene { innovation, source, target, weight, enabled: true }
+}
+
+#[test]
+fn nodes_that_cannot_reach_an_output_are_dropped() {
+    // in0 → h3 → out2, and in0 → h4 (dead end).
+    let g = Genome {
+        id: 0,
+        inputs: 1,
+        outputs: 1,
+        nodes: vec![node(0, NodeKind::Input), node(1, NodeKind::Bias), node(2, NodeKind::Output), node(3, NodeKind::Hidden), node(4, NodeKind::Hidden)],
+        conns: vec![link(0, 0, 3, 2.0), link(1, 3, 2, 3.0), link(2, 0, 4, 1.0)],
+    };
+    g.check(true).unwrap();
+    let mut net = Network::compile(&g);
+    assert_eq!(net.computed_nodes(), 2);
+    assert_eq!(net.connections(), 2);
+    assert_eq!(net.activate(&[1.5]), &[9.0]);
+    assert_eq!(Structure::new(&g).dead_nodes(), vec![4]);
+}
+
+#[test]
+fn a_self_loop_carries_memory_until_reset() {
+    // out2 = in0 + 0.5·out2(previous step): an exponential moving sum.
+    let g = Genome {
+        id: 0,
+        inputs: 1,
+        outputs: 1,
+        nodes: vec![node(0, NodeKind::Input), node(1, NodeKind::Bias), node(2, NodeKind::Output)],
+        conns: vec![link(0, 0, 2, 1.0), link(1, 2, 2, 0.5)],
+    };
+    let mut net = Network::compile(&g);
+    assert!(net.is_recurrent());
+    assert!(Structure::new(&g).has_cycle());
+    assert_eq!(net.activate(&[1.0]), &[1.0]);
+    assert_eq!(net.activate(&[0.0]), &[0.5]);
+    assert_eq!(net.activate(&[0.0]), &[0.25]);
+    net.reset();
+    assert_eq!(net.activate(&[0.0]), &[0.0]);
+}
+
+#[test]
+fn dot_export_names_every_node_and_link() {
+    let g = grown_genome(7, 20, true);
+    let dot = to_dot(&g);
+    assert!(dot.starts_with("digraph genome {"));
+    for n in &g.nodes {
+        assert!(dot.contains(&format!("  n{} [", n.id)));
+    }
+    assert_eq!(dot.matches(" -> ").count(), g.conns.len());
+}
