@@ -1,6 +1,35 @@
-//! Sprout's evolution runner: the [`Task`] trait, parallel reproducible evaluation,
-//! experiments, saves and statistics.
+//! Sprout's evolution runner.
+//!
+//! - [`Task`] and [`Agent`]: the seam between evolution and the problems it
+//!   solves. A task scores an agent; it never sees genomes or networks.
+//! - [`Evolution`]: a run's complete state. [`Evolution::step`] evaluates a
+//!   generation in parallel with rayon and breeds the next.
+//! - [`Experiment`]: the RON experiment file (run settings, NEAT parameters, task).
+//! - [`files`], [`stats`], [`plot`]: checkpoints and saves written atomically,
+//!   `stats.csv`, and `fitness.png`.
+//!
+//! # Reproducibility
+//!
+//! A run is a pure function of (experiment, seed). Each evaluation draws from its
+//! own RNG seeded by (run seed, generation, genome id); results are collected in
+//! genome order and summed sequentially; selection, speciation, crossover and
+//! innovation numbering run on one thread from the population's master RNG. So
+//! the thread count never changes a result, and a checkpoint (the serialized
+//! [`Evolution`]) resumes bit-identically.
 
+pub mod agent;
+pub mod error;
+pub mod evolution;
+pub mod experiment;
+pub mod files;
+pub mod plot;
+pub mod seed;
+pub mod stats;
 pub mod task;
 
+pub use agent::NetworkAgent;
+pub use error::EvolveError;
+pub use evolution::{Champion, Evolution, evaluate};
+pub use experiment::Experiment;
+pub use stats::GenerationStats;
 pub use task::{Agent, EvalContext, Evaluation, Task, Verdict};

@@ -198,7 +198,10 @@ impl NeatConfig {
             ("mutate_only_prob", self.mutate_only_prob),
             ("interspecies_prob", self.interspecies_prob),
             ("disable_inherit_prob", self.disable_inherit_prob),
-            ("mutate_after_crossover_prob", self.mutate_after_crossover_prob),
+            (
+                "mutate_after_crossover_prob",
+                self.mutate_after_crossover_prob,
+            ),
         ];
         for (field, p) in probabilities {
             if !(0.0..=1.0).contains(&p) {

@@ -85,9 +85,17 @@ impl Genome {
     ) -> Self {
         let mut nodes = Vec::with_capacity(inputs + 1 + outputs);
         for i in 0..inputs {
-            nodes.push(fixed_node(i as NodeId, NodeKind::Input, Activation::Identity));
+            nodes.push(fixed_node(
+                i as NodeId,
+                NodeKind::Input,
+                Activation::Identity,
+            ));
         }
-        nodes.push(fixed_node(inputs as NodeId, NodeKind::Bias, Activation::Identity));
+        nodes.push(fixed_node(
+            inputs as NodeId,
+            NodeKind::Bias,
+            Activation::Identity,
+        ));
         for o in 0..outputs {
             let id = (inputs + 1 + o) as NodeId;
             nodes.push(fixed_node(id, NodeKind::Output, config.output_activation));
@@ -157,7 +165,9 @@ impl Genome {
 
     /// Inserts a connection at its innovation's place.
     pub(crate) fn insert_connection(&mut self, conn: ConnGene) {
-        let at = self.conns.partition_point(|c| c.innovation < conn.innovation);
+        let at = self
+            .conns
+            .partition_point(|c| c.innovation < conn.innovation);
         self.conns.insert(at, conn);
     }
 
@@ -270,7 +280,12 @@ impl Genome {
         if let Some(w) = pairs.windows(2).find(|w| w[0] == w[1]) {
             return Err(GenomeError::DuplicateLink(w[0].0, w[0].1));
         }
-        if feed_forward && let Some(c) = self.conns.iter().find(|c| self.path_exists(c.target, c.source)) {
+        if feed_forward
+            && let Some(c) = self
+                .conns
+                .iter()
+                .find(|c| self.path_exists(c.target, c.source))
+        {
             return Err(GenomeError::Cycle(c.source));
         }
         Ok(())

@@ -9,7 +9,7 @@ use crate::config::NeatConfig;
 use crate::genome::{Genome, GenomeId};
 use crate::innovation::InnovationTracker;
 use crate::reproduction::{Breeder, allocate};
-use crate::species::{SpeciesId, Species, adjust_threshold, speciate};
+use crate::species::{Species, SpeciesId, adjust_threshold, speciate};
 
 /// One species as it stood when a generation was bred.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,7 +156,12 @@ impl Population {
     /// fitness divided by its size. Negative fitness is shifted so the worst genome
     /// scores 0. Stagnant species get no share unless they are among the
     /// `protected_species` best.
-    fn species_shares(&self, ranked: &[Vec<usize>], fitness: &[f64], config: &NeatConfig) -> Vec<f64> {
+    fn species_shares(
+        &self,
+        ranked: &[Vec<usize>],
+        fitness: &[f64],
+        config: &NeatConfig,
+    ) -> Vec<f64> {
         let min = fitness.iter().copied().fold(f64::INFINITY, f64::min);
         let shift = if min < 0.0 { -min } else { 0.0 };
         let mut by_best: Vec<usize> = (0..self.species.len()).collect();

@@ -40,7 +40,11 @@ fn evolve_pair(seed: u64, steps: usize, feed_forward: bool) -> (Genome, Genome) 
         a.check(feed_forward).unwrap();
         b.check(feed_forward).unwrap();
         if step % 3 == 2 {
-            let fitter = if step % 2 == 0 { Fitter::First } else { Fitter::Tie };
+            let fitter = if step % 2 == 0 {
+                Fitter::First
+            } else {
+                Fitter::Tie
+            };
             let child = crossover(step as u64, &a, &b, fitter, &config, &mut rng);
             child.check(feed_forward).unwrap();
             b = child;
@@ -109,8 +113,16 @@ fn add_node_splits_with_weight_one_in_and_old_weight_out() {
     let old = g.conns[0];
     mutation::add_node(&mut g, &config, &mut tracker, &mut rng);
     assert!(!g.conns[0].enabled, "the split link is disabled");
-    let incoming = g.conns.iter().find(|c| c.source == 0 && c.target == 3).unwrap();
-    let outgoing = g.conns.iter().find(|c| c.source == 3 && c.target == 2).unwrap();
+    let incoming = g
+        .conns
+        .iter()
+        .find(|c| c.source == 0 && c.target == 3)
+        .unwrap();
+    let outgoing = g
+        .conns
+        .iter()
+        .find(|c| c.source == 3 && c.target == 2)
+        .unwrap();
     assert_eq!(incoming.weight, 1.0);
     assert_eq!(outgoing.weight, old.weight);
     assert_eq!(g.hidden_count(), 1);
@@ -133,7 +145,10 @@ fn the_same_split_in_two_genomes_gets_the_same_innovations() {
 
 #[test]
 fn crossover_takes_unmatched_genes_from_the_fitter_parent_only() {
-    let config = NeatConfig { add_node_prob: 1.0, ..NeatConfig::default() };
+    let config = NeatConfig {
+        add_node_prob: 1.0,
+        ..NeatConfig::default()
+    };
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
     let mut tracker = InnovationTracker::new(Genome::first_hidden_id(2, 1));
     let base = Genome::initial(0, 2, 1, &config, &mut tracker, &mut rng);

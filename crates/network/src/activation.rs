@@ -110,7 +110,9 @@ mod tests {
     #[test]
     fn activations_have_their_textbook_values() {
         assert_eq!(activate(Activation::SteepSigmoid, 0.0), 0.5);
-        assert!((activate(Activation::SteepSigmoid, 1.0) - 1.0 / (1.0 + (-4.9f64).exp())).abs() < 1e-15);
+        assert!(
+            (activate(Activation::SteepSigmoid, 1.0) - 1.0 / (1.0 + (-4.9f64).exp())).abs() < 1e-15
+        );
         assert!((activate(Activation::Tanh, 0.5) - 0.5f64.tanh()).abs() < 1e-15);
         assert_eq!(activate(Activation::Relu, -2.0), 0.0);
         assert_eq!(activate(Activation::Identity, -2.0), -2.0);

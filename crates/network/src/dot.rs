@@ -8,17 +8,25 @@ use sprout_genome::{Genome, NodeKind};
 /// enabled links solid (red for negative weights, width by magnitude), disabled
 /// links dashed grey.
 pub fn to_dot(genome: &Genome) -> String {
-    let mut out = String::from("digraph genome {\n  rankdir=TB;\n  node [fontname=\"Helvetica\"];\n");
+    let mut out =
+        String::from("digraph genome {\n  rankdir=TB;\n  node [fontname=\"Helvetica\"];\n");
     let mut sources = String::from("  { rank=source;");
     let mut sinks = String::from("  { rank=sink;");
     for node in &genome.nodes {
         let (shape, label) = match node.kind {
             NodeKind::Input => ("box", format!("in{}", node.id)),
             NodeKind::Bias => ("box", "bias".to_string()),
-            NodeKind::Output => ("doublecircle", format!("out{}", node.id as usize - genome.inputs - 1)),
+            NodeKind::Output => (
+                "doublecircle",
+                format!("out{}", node.id as usize - genome.inputs - 1),
+            ),
             NodeKind::Hidden => ("circle", format!("h{}", node.id)),
         };
-        let _ = writeln!(out, "  n{} [shape={shape}, label=\"{label}\\n{:?}\"];", node.id, node.activation);
+        let _ = writeln!(
+            out,
+            "  n{} [shape={shape}, label=\"{label}\\n{:?}\"];",
+            node.id, node.activation
+        );
         match node.kind {
             NodeKind::Input | NodeKind::Bias => {
                 let _ = write!(sources, " n{};", node.id);
@@ -36,7 +44,10 @@ pub fn to_dot(genome: &Genome) -> String {
     for c in &genome.conns {
         let style = if c.enabled {
             let color = if c.weight < 0.0 { "red" } else { "blue" };
-            format!("color={color}, penwidth={:.2}", 0.5 + c.weight.abs().min(4.0))
+            format!(
+                "color={color}, penwidth={:.2}",
+                0.5 + c.weight.abs().min(4.0)
+            )
         } else {
             "color=grey, style=dashed".to_string()
         };

@@ -53,24 +53,28 @@ impl Network {
         let mut slot_ids: Vec<NodeId> = genome.nodes[..fixed].iter().map(|n| n.id).collect();
         slot_ids.extend(order.iter().map(|&i| genome.nodes[i].id));
 
-        // Incoming enabled links per kept node, grouped in evaluation order.
-        let mut incoming: Vec<Vec<(u32, f64)>> = vec![Vec::new(); order.len()];
+        // Enabled links between kept nodes, grouped by target in evaluation order
+        // (a stable sort keeps innovation order within a node's fan-in).
+        let mut links: Vec<(u32, u32, f64)> = Vec::with_capacity(genome.conns.len());
         for c in genome.conns.iter().filter(|c| c.enabled) {
-            let (Some(s), Some(t)) = (genome.node_index(c.source), genome.node_index(c.target)) else {
+            let (Some(s), Some(t)) = (genome.node_index(c.source), genome.node_index(c.target))
+            else {
                 continue;
             };
             let (source_slot, target_slot) = (slot_of[s], slot_of[t]);
             if source_slot != u32::MAX && target_slot != u32::MAX && target_slot as usize >= fixed {
-                incoming[target_slot as usize - fixed].push((source_slot, c.weight));
+                links.push((target_slot, source_slot, c.weight));
             }
         }
-        let mut edge_sources = Vec::new();
-        let mut edge_weights = Vec::new();
+        links.sort_by_key(|&(target, _, _)| target);
+        let mut edge_sources = Vec::with_capacity(links.len());
+        let mut edge_weights = Vec::with_capacity(links.len());
         let mut recurrent = false;
         let mut nodes = Vec::with_capacity(order.len());
-        for (k, (&i, links)) in order.iter().zip(&incoming).enumerate() {
+        let mut next = links.iter().peekable();
+        for (k, &i) in order.iter().enumerate() {
             let slot = (fixed + k) as u32;
-            for &(source, weight) in links {
+            while let Some(&(_, source, weight)) = next.next_if(|l| l.0 == slot) {
                 recurrent |= source >= slot;
                 edge_sources.push(source);
                 edge_weights.push(weight);
@@ -186,7 +190,13 @@ impl Network {
         self.nodes.iter().enumerate().flat_map(move |(k, node)| {
             let range = start..node.edges_end as usize;
             start = node.edges_end as usize;
-            range.map(move |e| (self.edge_sources[e] as usize, first + k, self.edge_weights[e]))
+            range.map(move |e| {
+                (
+                    self.edge_sources[e] as usize,
+                    first + k,
+                    self.edge_weights[e],
+                )
+            })
         })
     }
 

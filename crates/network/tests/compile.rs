@@ -3,7 +3,9 @@
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use sprout_genome::{ConnGene, Genome, InnovationTracker, NeatConfig, NodeGene, NodeKind, mutation};
+use sprout_genome::{
+    ConnGene, Genome, InnovationTracker, NeatConfig, NodeGene, NodeKind, mutation,
+};
 use sprout_network::{Network, Structure, activate, to_dot};
 
 fn grown_genome(seed: u64, steps: usize, feed_forward: bool) -> Genome {
@@ -78,11 +80,22 @@ proptest! {
 }
 
 fn node(id: u32, kind: NodeKind) -> NodeGene {
-    NodeGene { id, kind, activation: sprout_genome::Activation::Identity, bias: 0.0 }
+    NodeGene {
+        id,
+        kind,
+        activation: sprout_genome::Activation::Identity,
+        bias: 0.0,
+    }
 }
 
 fn link(innovation: u64, source: u32, target: u32, weight: f64) -> ConnGene {
-    ConnGene { innovation, source, target, weight, enabled: true }
+    ConnGene {
+        innovation,
+        source,
+        target,
+        weight,
+        enabled: true,
+    }
 }
 
 #[test]
@@ -92,7 +105,13 @@ fn nodes_that_cannot_reach_an_output_are_dropped() {
         id: 0,
         inputs: 1,
         outputs: 1,
-        nodes: vec![node(0, NodeKind::Input), node(1, NodeKind::Bias), node(2, NodeKind::Output), node(3, NodeKind::Hidden), node(4, NodeKind::Hidden)],
+        nodes: vec![
+            node(0, NodeKind::Input),
+            node(1, NodeKind::Bias),
+            node(2, NodeKind::Output),
+            node(3, NodeKind::Hidden),
+            node(4, NodeKind::Hidden),
+        ],
         conns: vec![link(0, 0, 3, 2.0), link(1, 3, 2, 3.0), link(2, 0, 4, 1.0)],
     };
     g.check(true).unwrap();
@@ -110,7 +129,11 @@ fn a_self_loop_carries_memory_until_reset() {
         id: 0,
         inputs: 1,
         outputs: 1,
-        nodes: vec![node(0, NodeKind::Input), node(1, NodeKind::Bias), node(2, NodeKind::Output)],
+        nodes: vec![
+            node(0, NodeKind::Input),
+            node(1, NodeKind::Bias),
+            node(2, NodeKind::Output),
+        ],
         conns: vec![link(0, 0, 2, 1.0), link(1, 2, 2, 0.5)],
     };
     let mut net = Network::compile(&g);

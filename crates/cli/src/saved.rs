@@ -1,0 +1,135 @@
+//! `sprout replay` and `sprout inspect`: what a saved genome is and does.
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+use sprout_evolve::{EvolveError, evaluate};
+use sprout_network::{Network, Structure, to_dot};
+
+use crate::spec::{SavedGenome, load_saved_genome};
+
+/// Checks that the genome fits its task's inputs and outputs.
+fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -> Result<()> {
+    let genome = &saved.champion.genome;
+    for (what, got, want) in [
+        ("inputs", genome.inputs, task.inputs()),
+        ("outputs", genome.outputs, task.outputs()),
+    ] {
+        if got != want {
+            return Err(EvolveError::ShapeMismatch {
+                path: saved.path.clone(),
+                task: task.name().to_string(),
+                what,
+                got,
+                want,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// `sprout replay FILE --headless`: reruns the genome's evaluation and compares
+/// it with the recorded one.
+pub fn replay(path: &Path) -> Result<()> {
+    let saved = load_saved_genome(path)?;
+    let task = saved.experiment.task.build()?;
+    check_shape(&saved, task.as_ref())?;
+    let champion = &saved.champion;
+    let replayed = evaluate(
+        task.as_ref(),
+        &champion.genome,
+        saved.seed,
+        champion.generation,
+    );
+    let recorded = champion.evaluation;
+    println!(
+        "task {}: genome {} from generation {} (seed {})",
+        task.name(),
+        champion.genome.id,
+        champion.generation,
+        saved.seed
+    );
+    println!("recorded fitness {}", recorded.fitness);
+    println!(
+        "replayed fitness {}  solved {}  steps {}",
+        replayed.fitness, replayed.solved, replayed.steps
+    );
+    if replayed.fitness.to_bits() != recorded.fitness.to_bits() {
+        bail!(
+            "{}: replayed fitness {} differs from the recorded {}",
+            path.display(),
+            replayed.fitness,
+            recorded.fitness
+        );
+    }
+    println!("replay matches the recording exactly");
+    Ok(())
+}
+
+/// `sprout inspect FILE [--dot]`.
+pub fn inspect(path: &Path, dot: bool) -> Result<()> {
+    let saved = load_saved_genome(path)?;
+    let genome = &saved.champion.genome;
+    if dot {
+        print!("{}", to_dot(genome));
+        return Ok(());
+    }
+    let enabled = genome.enabled_count();
+    let structure = Structure::new(genome);
+    let network = Network::compile(genome);
+    println!(
+        "genome {} (generation {}, fitness {}) from {}",
+        genome.id,
+        saved.champion.generation,
+        saved.champion.evaluation.fitness,
+        path.display()
+    );
+    println!(
+        "nodes        {} ({} inputs, 1 bias, {} outputs, {} hidden)",
+        genome.nodes.len(),
+        genome.inputs,
+        genome.outputs,
+        genome.hidden_count()
+    );
+    let ratio = if genome.conns.is_empty() {
+        0.0
+    } else {
+        enabled as f64 / genome.conns.len() as f64
+    };
+    println!(
+        "connections  {} ({} enabled, enabled ratio {:.2})",
+        genome.conns.len(),
+        enabled,
+        ratio
+    );
+    println!(
+        "network      {} computed nodes, {} live links, {}, dead hidden nodes {:?}",
+        network.computed_nodes(),
+        network.connections(),
+        if structure.has_cycle() {
+            "recurrent"
+        } else {
+            "feed-forward"
+        },
+        structure.dead_nodes()
+    );
+    println!("\n  node  kind     activation     bias");
+    for n in &genome.nodes {
+        println!(
+            "  {:>4}  {:<8} {:<14} {:.4}",
+            n.id,
+            format!("{:?}", n.kind),
+            format!("{:?}", n.activation),
+            n.bias
+        );
+    }
+    println!("\n  innov  source → target    weight  enabled");
+    for c in &genome.conns {
+        println!(
+            "  {:>5}  {:>6} → {:<6} {:>9.4}  {}",
+            c.innovation, c.source, c.target, c.weight, c.enabled
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,204 @@
+//! The built-in tasks, and the files that name them: experiments, champions and
+//! checkpoints.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use sprout_classic::xor::Xor;
+use sprout_evolve::files::parse_ron;
+use sprout_evolve::{Champion, Evolution, EvolveError, Experiment, Task};
+
+/// The task section of an experiment file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TaskSpec {
+    /// XOR (envs/classic).
+    Xor,
+}
+
+impl TaskSpec {
+    /// Builds the task, validating its settings.
+    pub fn build(&self) -> Result<Box<dyn Task>> {
+        Ok(match self {
+            TaskSpec::Xor => Box::new(Xor),
+        })
+    }
+}
+
+/// An experiment over the built-in tasks.
+pub type SproutExperiment = Experiment<TaskSpec>;
+
+/// The default experiment, embedded in the binary.
+pub const DEFAULT_EXPERIMENT: &str = include_str!("../../../configs/xor.ron");
+
+/// Loads `path`, or the embedded default when `None`.
+pub fn load_experiment(path: Option<&Path>) -> Result<SproutExperiment> {
+    let experiment = match path {
+        Some(path) => SproutExperiment::load(path)?,
+        None => {
+            SproutExperiment::parse(DEFAULT_EXPERIMENT, Path::new("<embedded configs/xor.ron>"))?
+        }
+    };
+    experiment.task.build().with_context(|| {
+        format!(
+            "{}: task",
+            path.map_or("<embedded>".into(), |p| p.display().to_string())
+        )
+    })?;
+    Ok(experiment)
+}
+
+/// `champion.ron`: a genome with everything needed to rebuild and rerun it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChampionFile {
+    /// The experiment that evolved it (task and NEAT settings).
+    pub experiment: SproutExperiment,
+    /// The run seed; with the generation and genome id it fixes the evaluation's
+    /// random stream.
+    pub seed: u64,
+    /// The genome and its recorded evaluation.
+    pub champion: Champion,
+}
+
+/// A checkpoint: the experiment and the complete run state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    /// The experiment being run.
+    pub experiment: SproutExperiment,
+    /// The run state.
+    pub evolution: Evolution,
+}
+
+/// A saved genome: from a champion file, or the best of a checkpoint.
+pub struct SavedGenome {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// The experiment it belongs to.
+    pub experiment: SproutExperiment,
+    /// The run seed.
+    pub seed: u64,
+    /// The genome with its recorded evaluation.
+    pub champion: Champion,
+}
+
+/// Loads a champion file or a checkpoint (its champion), checking the genome.
+pub fn load_saved_genome(path: &Path) -> Result<SavedGenome> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let saved = if looks_like_checkpoint(&text) {
+        let checkpoint = parse_checkpoint(&text, path)?;
+        let Some(champion) = checkpoint.evolution.champion().cloned() else {
+            bail!(
+                "{}: the checkpoint holds no evaluated generation yet",
+                path.display()
+            );
+        };
+        SavedGenome {
+            path: path.to_owned(),
+            seed: checkpoint.evolution.seed,
+            experiment: checkpoint.experiment,
+            champion,
+        }
+    } else {
+        let file: ChampionFile = parse_ron(&text, path)?;
+        validate_experiment(&file.experiment, path)?;
+        SavedGenome {
+            path: path.to_owned(),
+            experiment: file.experiment,
+            seed: file.seed,
+            champion: file.champion,
+        }
+    };
+    let genome = &saved.champion.genome;
+    genome
+        .check(saved.experiment.neat.feed_forward)
+        .map_err(|source| EvolveError::CorruptGenome {
+            path: path.to_owned(),
+            genome: genome.id,
+            source,
+        })?;
+    Ok(saved)
+}
+
+fn looks_like_checkpoint(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.trim_start().starts_with("evolution:"))
+}
+
+/// Loads and checks a checkpoint file.
+pub fn load_checkpoint(path: &Path) -> Result<Checkpoint> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse_checkpoint(&text, path)
+}
+
+fn parse_checkpoint(text: &str, path: &Path) -> Result<Checkpoint> {
+    let checkpoint: Checkpoint = parse_ron(text, path)?;
+    validate_experiment(&checkpoint.experiment, path)?;
+    let neat = &checkpoint.experiment.neat;
+    let population = &checkpoint.evolution.population;
+    if population.genomes.len() != neat.population_size {
+        bail!(
+            "{}: the checkpoint holds {} genomes but its experiment sets population_size {}",
+            path.display(),
+            population.genomes.len(),
+            neat.population_size
+        );
+    }
+    for genome in &population.genomes {
+        genome
+            .check(neat.feed_forward)
+            .map_err(|source| EvolveError::CorruptGenome {
+                path: path.to_owned(),
+                genome: genome.id,
+                source,
+            })?;
+    }
+    Ok(checkpoint)
+}
+
+fn validate_experiment(experiment: &SproutExperiment, path: &Path) -> Result<()> {
+    experiment
+        .validate()
+        .map_err(|(field, message)| EvolveError::Invalid {
+            path: path.to_owned(),
+            line: None,
+            field,
+            message,
+        })?;
+    experiment
+        .task
+        .build()
+        .with_context(|| format!("{}: task", path.display()))?;
+    Ok(())
+}
+
+/// The newest checkpoint in a run directory, or the file itself.
+pub fn resolve_checkpoint(path: &Path) -> Result<PathBuf> {
+    if path.is_file() {
+        return Ok(path.to_owned());
+    }
+    let dir = path.join("checkpoints");
+    let entries = std::fs::read_dir(&dir).map_err(|source| EvolveError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let mut newest: Option<PathBuf> = None;
+    for entry in entries {
+        let p = entry.with_context(|| dir.display().to_string())?.path();
+        let is_checkpoint = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("gen-") && n.ends_with(".ron"));
+        if is_checkpoint && newest.as_ref().is_none_or(|n| p > *n) {
+            newest = Some(p);
+        }
+    }
+    newest.with_context(|| format!("{}: no checkpoint (gen-*.ron) found", dir.display()))
+}

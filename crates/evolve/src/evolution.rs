@@ -1,0 +1,181 @@
+//! A run in progress: evaluate a generation in parallel, record it, breed the
+//! next.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sprout_genome::{Genome, NeatConfig, Population};
+
+use crate::agent::NetworkAgent;
+use crate::error::EvolveError;
+use crate::seed::{evaluation_context, master_seed};
+use crate::stats::GenerationStats;
+use crate::task::{Evaluation, Task, Verdict};
+
+/// A genome with the evaluation that made it notable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Champion {
+    /// The genome, id included (replay re-derives its evaluation seed from it).
+    pub genome: Genome,
+    /// The generation it was evaluated in.
+    pub generation: u64,
+    /// Its evaluation.
+    pub evaluation: Evaluation,
+    /// The result of the task's success check, when it was run.
+    pub verdict: Option<Verdict>,
+}
+
+/// The complete state of a run. Serializing it is a checkpoint from which the run
+/// continues bit-identically.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evolution {
+    /// The run seed.
+    pub seed: u64,
+    /// Genomes, species, innovations and the master RNG.
+    pub population: Population,
+    /// One entry per evaluated generation.
+    pub history: Vec<GenerationStats>,
+    /// Evaluations so far.
+    pub evaluations: u64,
+    /// The fittest genome seen so far.
+    pub best: Option<Champion>,
+    /// The first genome that passed the success check.
+    pub solution: Option<Champion>,
+}
+
+impl Evolution {
+    /// A new run: generation 0 built from `seed`.
+    pub fn new(neat: &NeatConfig, inputs: usize, outputs: usize, seed: u64) -> Self {
+        Self {
+            seed,
+            population: Population::new(neat, inputs, outputs, master_seed(seed)),
+            history: Vec::new(),
+            evaluations: 0,
+            best: None,
+            solution: None,
+        }
+    }
+
+    /// The generation about to be evaluated.
+    pub fn generation(&self) -> u64 {
+        self.population.generation
+    }
+
+    /// Whether a genome has passed the success check.
+    pub fn solved(&self) -> bool {
+        self.solution.is_some()
+    }
+
+    /// What to save as the run's champion: the solution if there is one, else the
+    /// fittest genome seen.
+    pub fn champion(&self) -> Option<&Champion> {
+        self.solution.as_ref().or(self.best.as_ref())
+    }
+
+    /// Runs one generation: evaluates every genome in parallel (rayon; results in
+    /// genome order), records statistics, checks the champion, and breeds the
+    /// next generation.
+    pub fn step(
+        &mut self,
+        neat: &NeatConfig,
+        task: &dyn Task,
+    ) -> Result<&GenerationStats, EvolveError> {
+        let started = Instant::now();
+        let generation = self.population.generation;
+        let seed = self.seed;
+        let evaluations: Vec<Evaluation> = self
+            .population
+            .genomes
+            .par_iter()
+            .map(|genome| evaluate(task, genome, seed, generation))
+            .collect();
+        let fitness: Vec<f64> = evaluations.iter().map(|e| e.fitness).collect();
+        if let Some((i, &bad)) = fitness.iter().enumerate().find(|(_, f)| !f.is_finite()) {
+            return Err(EvolveError::NonFiniteFitness {
+                task: task.name().to_string(),
+                genome: self.population.genomes[i].id,
+                generation,
+                fitness: bad,
+            });
+        }
+        self.evaluations += evaluations.len() as u64;
+
+        let best_index = argmax(&fitness);
+        let best = self.champion_at(best_index, &evaluations);
+        if self
+            .best
+            .as_ref()
+            .is_none_or(|b| best.evaluation.fitness > b.evaluation.fitness)
+        {
+            self.best = Some(best);
+        }
+        // The success check runs on the fittest genome that claims success, or on
+        // the fittest genome when none does.
+        let candidate = evaluations
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.solved)
+            .max_by(|(i, a), (j, b)| a.fitness.total_cmp(&b.fitness).then(j.cmp(i)))
+            .map_or(best_index, |(i, _)| i);
+        let mut agent = NetworkAgent::new(&self.population.genomes[candidate]);
+        let verdict = task.verify(&mut agent, &evaluations[candidate]);
+        if verdict.solved && self.solution.is_none() {
+            let mut solution = self.champion_at(candidate, &evaluations);
+            solution.verdict = Some(verdict);
+            self.solution = Some(solution);
+        }
+
+        let genomes = &self.population.genomes;
+        let n = genomes.len() as f64;
+        let mean_fitness = fitness.iter().sum::<f64>() / n;
+        let mean_nodes = genomes.iter().map(|g| g.nodes.len() as f64).sum::<f64>() / n;
+        let mean_connections = genomes
+            .iter()
+            .map(|g| g.enabled_count() as f64)
+            .sum::<f64>()
+            / n;
+        let species = self.population.advance(&fitness, neat).len();
+        self.history.push(GenerationStats {
+            generation,
+            best_fitness: fitness[best_index],
+            mean_fitness,
+            species,
+            mean_nodes,
+            mean_connections,
+            evaluations: self.evaluations,
+            solved: verdict.solved,
+            verdict_score: verdict.score,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+        Ok(self.history.last().expect("just pushed"))
+    }
+
+    fn champion_at(&self, index: usize, evaluations: &[Evaluation]) -> Champion {
+        Champion {
+            genome: self.population.genomes[index].clone(),
+            generation: self.population.generation,
+            evaluation: evaluations[index],
+            verdict: None,
+        }
+    }
+}
+
+/// Evaluates one genome exactly as a run does: a fresh agent and the evaluation
+/// context derived from (run seed, generation, genome id). Replay calls this too.
+pub fn evaluate(task: &dyn Task, genome: &Genome, seed: u64, generation: u64) -> Evaluation {
+    let mut agent = NetworkAgent::new(genome);
+    let mut ctx = evaluation_context(seed, generation, genome.id);
+    task.evaluate(&mut agent, &mut ctx)
+}
+
+/// Index of the largest value; the first on ties.
+fn argmax(values: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, v) in values.iter().enumerate() {
+        if *v > values[best] {
+            best = i;
+        }
+    }
+    best
+}

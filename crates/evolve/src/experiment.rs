@@ -1,0 +1,94 @@
+//! Experiment files: the run's settings, the NEAT parameters and the task.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sprout_genome::NeatConfig;
+
+use crate::error::EvolveError;
+use crate::files::{line_of_field, parse_ron};
+
+/// An experiment: everything that, with a seed, determines a run. `T` is the task
+/// description; the CLI's is an enum over the built-in tasks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Experiment<T> {
+    /// Short name, used for the output directory (`saves/<name>-<seed>/`).
+    pub name: String,
+    /// Run seed; `--seed` overrides it. Default 0.
+    #[serde(default)]
+    pub seed: u64,
+    /// Total generations of a run; `--generations` overrides it. Default 100.
+    #[serde(default = "default_generations")]
+    pub generations: u64,
+    /// Stop as soon as a generation's champion passes the task's success check.
+    /// Default true.
+    #[serde(default = "default_true")]
+    pub stop_when_solved: bool,
+    /// Write a checkpoint every this many generations (0: only at the end and on
+    /// Ctrl-C). Default 10.
+    #[serde(default = "default_checkpoint_every")]
+    pub checkpoint_every: u64,
+    /// NEAT parameters; unset fields take their defaults.
+    #[serde(default)]
+    pub neat: NeatConfig,
+    /// The task.
+    pub task: T,
+}
+
+fn default_generations() -> u64 {
+    100
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_checkpoint_every() -> u64 {
+    10
+}
+
+impl<T: DeserializeOwned> Experiment<T> {
+    /// Parses an experiment from RON text and validates the run and NEAT
+    /// settings. `path` names the source in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, EvolveError> {
+        let experiment: Self = parse_ron(text, path)?;
+        experiment
+            .validate()
+            .map_err(|(field, message)| EvolveError::Invalid {
+                path: path.to_owned(),
+                line: line_of_field(text, &field),
+                field,
+                message,
+            })?;
+        Ok(experiment)
+    }
+
+    /// Reads and validates an experiment file.
+    pub fn load(path: &Path) -> Result<Self, EvolveError> {
+        let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+}
+
+impl<T> Experiment<T> {
+    /// Checks the run and NEAT settings; the error is (field path, message).
+    pub fn validate(&self) -> Result<(), (String, String)> {
+        if self.name.trim().is_empty() || self.name.contains(['/', '\\']) {
+            return Err((
+                "name".into(),
+                "must be a non-empty name without slashes".into(),
+            ));
+        }
+        if self.generations == 0 {
+            return Err(("generations".into(), "must be at least 1".into()));
+        }
+        self.neat
+            .validate()
+            .map_err(|e| (format!("neat.{}", e.field), e.message))
+    }
+}

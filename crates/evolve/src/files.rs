@@ -1,0 +1,124 @@
+//! Reading RON files with errors that point at the line, and writing files
+//! atomically (temp file + rename), so a crash never leaves a half-written save.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::EvolveError;
+
+/// Reads and parses a RON file.
+pub fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T, EvolveError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse_ron(&text, path)
+}
+
+/// Parses RON text; `path` names it in errors.
+pub fn parse_ron<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, EvolveError> {
+    ron::Options::default()
+        .from_str(text)
+        .map_err(|e| EvolveError::Parse {
+            path: path.to_owned(),
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        })
+}
+
+/// Serializes a value as pretty RON.
+pub fn to_ron<T: Serialize>(value: &T) -> String {
+    let pretty = ron::ser::PrettyConfig::new()
+        .depth_limit(6)
+        .struct_names(false);
+    // Serializing plain data structs cannot fail.
+    ron::ser::to_string_pretty(value, pretty).expect("RON serialization of plain data")
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary file in the same
+/// directory, flushed to disk, then renamed over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EvolveError> {
+    let io = |source| EvolveError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+/// Writes a value as pretty RON, atomically.
+pub fn write_ron<T: Serialize>(path: &Path, value: &T) -> Result<(), EvolveError> {
+    write_atomic(path, to_ron(value).as_bytes())
+}
+
+/// The 1-based line of the first `field:` in `text`, to point errors from
+/// validation (which happens after parsing) at the right line.
+pub fn line_of_field(text: &str, field: &str) -> Option<usize> {
+    let leaf = field.rsplit('.').next().unwrap_or(field);
+    text.lines()
+        .position(|line| {
+            let code = line.split("//").next().unwrap_or("");
+            code.trim_start()
+                .strip_prefix(leaf)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_of_field_skips_comments_and_prefixes() {
+        let text = "(\n  // add_node_prob: 9\n  add_node_probability: 1,\n  add_node_prob: 2.0,\n)";
+        assert_eq!(line_of_field(text, "neat.add_node_prob"), Some(4));
+        assert_eq!(line_of_field(text, "missing"), None);
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_file_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn parse_errors_carry_the_line() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct S {
+            a: u32,
+        }
+        let e = parse_ron::<S>("(\n  a: 1,\n  b: 2,\n)", Path::new("x.ron")).unwrap_err();
+        let message = e.to_string();
+        assert!(message.starts_with("x.ron:3:"), "{message}");
+        assert!(message.contains('b'), "{message}");
+    }
+}
