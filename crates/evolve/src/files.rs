@@ -77,13 +77,16 @@ pub fn write_ron<T: Serialize>(path: &Path, value: &T) -> Result<(), EvolveError
 /// validation (which happens after parsing) at the right line.
 pub fn line_of_field(text: &str, field: &str) -> Option<usize> {
     let leaf = field.rsplit('.').next().unwrap_or(field);
-    text.lines()
-        .position(|line| {
-            let code = line.split("//").next().unwrap_or("");
-            code.trim_start()
-                .strip_prefix(leaf)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let sets_field = |code: &str| {
+        code.match_indices(leaf).any(|(at, _)| {
+            let before = code[..at].chars().next_back();
+            let after = code[at + leaf.len()..].trim_start();
+            !before.is_some_and(is_ident) && after.starts_with(':')
         })
+    };
+    text.lines()
+        .position(|line| sets_field(line.split("//").next().unwrap_or("")))
         .map(|i| i + 1)
 }
 
@@ -95,6 +98,8 @@ mod tests {
     fn line_of_field_skips_comments_and_prefixes() {
         let text = "(\n  // add_node_prob: 9\n  add_node_probability: 1,\n  add_node_prob: 2.0,\n)";
         assert_eq!(line_of_field(text, "neat.add_node_prob"), Some(4));
+        let inline = "(\n  neat: (x_add_node_prob: 1, add_node_prob: 3),\n)";
+        assert_eq!(line_of_field(inline, "neat.add_node_prob"), Some(2));
         assert_eq!(line_of_field(text, "missing"), None);
     }
 

@@ -597,7 +597,7 @@ impl LifetimeModule for ActivityPruning {
             }
         }
         self.steps += 1;
-        if self.steps < self.warmup || self.steps % self.interval != 0 {
+        if self.steps < self.warmup || !self.steps.is_multiple_of(self.interval) {
             return Ok(());
         }
         for k in 0..self.alive.len() {

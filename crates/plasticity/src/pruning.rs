@@ -2,11 +2,12 @@
 //!
 //! A caller (the network crate, or `sprout prune`) lists its prunable connections
 //! as `weights[k]` with `alive[k]`, computes a saliency per connection with one of
-//! - [`magnitude_saliency`]: |w|;
-//! - [`obd_saliency`]: Optimal Brain Damage, ½·h_kk·w_k², with the Hessian diagonal
+//! - magnitude, |w| ([`magnitude_saliency`]);
+//! - Optimal Brain Damage, ½·h_kk·w_k² ([`obd_saliency`]), with the Hessian diagonal
 //!   from [`GaussNewtonDiagonal`] (LeCun, Denker & Solla 1990);
-//! - [`ActivityTracker`]: "use it or lose it", a running mean of |w·pre|;
-//! - [`random_saliency`]: the baseline every method must beat (Blalock et al. 2020);
+//! - "use it or lose it", a running mean of |w·pre| ([`ActivityTracker`]);
+//! - random ([`random_saliency`]), the baseline every method must beat
+//!   (Blalock et al. 2020);
 //!
 //! and removes the least salient with [`prune_to_sparsity`]. Its `may_remove`
 //! predicate lets the caller veto a removal; [`OutputPathGuard`] is a ready-made

@@ -68,13 +68,6 @@ fn sample_into<R: Rng + ?Sized>(p: &[f64], out: &mut [f64], rng: &mut R) {
     }
 }
 
-/// The bits of `index` as 0/1 values, least significant first.
-fn write_bits(index: usize, out: &mut [f64]) {
-    for (k, o) in out.iter_mut().enumerate() {
-        *o = ((index >> k) & 1) as f64;
-    }
-}
-
 /// Model statistics from enumerating one layer ("enumerated") and summing the other
 /// ("summed") out analytically, in the orientation of `w` (`enumerated × summed`).
 struct Enumeration {

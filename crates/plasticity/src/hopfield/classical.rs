@@ -98,7 +98,7 @@ impl ClassicalHopfield {
     pub fn store_storkey(&mut self, pattern: &[i8]) -> Result<()> {
         self.check_state("pattern", pattern)?;
         let n = self.neurons();
-        let fields: Vec<f64> = (0..n).map(|i| self.local_field(pattern, i)).collect();
+        let fields: Vec<f64> = (0..n).map(|i| self.field(pattern, i)).collect();
         let scale = 1.0 / n as f64;
         // W is symmetric, so each pair is updated once from its old value.
         for i in 0..n {
@@ -117,14 +117,45 @@ impl ClassicalHopfield {
         Ok(())
     }
 
-    /// Local field hᵢ = Σⱼ wᵢⱼ·sⱼ of neuron `i` (`state` must have length N, `i < N`).
-    pub fn local_field(&self, state: &[i8], i: usize) -> f64 {
+    /// Local field hᵢ = Σⱼ wᵢⱼ·sⱼ of neuron `i`.
+    pub fn local_field(&self, state: &[i8], i: usize) -> Result<f64> {
+        self.check_index(state, i)?;
+        Ok(self.field(state, i))
+    }
+
+    fn check_index(&self, state: &[i8], i: usize) -> Result<()> {
+        check_len("state", self.neurons(), state.len())?;
+        if i < self.neurons() {
+            Ok(())
+        } else {
+            Err(PlasticityError::IndexOutOfRange {
+                what: "neuron",
+                index: i,
+                len: self.neurons(),
+            })
+        }
+    }
+
+    /// Local field without checks (`state.len() == N`, `i < N`).
+    fn field(&self, state: &[i8], i: usize) -> f64 {
         self.weights
             .row(i)
             .iter()
             .zip(state)
             .map(|(w, &s)| w * f64::from(s))
             .sum()
+    }
+
+    /// The next state of neuron `i`: the sign of its field, ties keep the state.
+    fn next_state(&self, state: &[i8], i: usize) -> i8 {
+        let h = self.field(state, i);
+        if h > 0.0 {
+            1
+        } else if h < 0.0 {
+            -1
+        } else {
+            state[i]
+        }
     }
 
     /// Energy E(s) = −½·Σᵢⱼ wᵢⱼ·sᵢ·sⱼ.
@@ -134,21 +165,19 @@ impl ClassicalHopfield {
             * state
                 .iter()
                 .enumerate()
-                .map(|(i, &s)| f64::from(s) * self.local_field(state, i))
+                .map(|(i, &s)| f64::from(s) * self.field(state, i))
                 .sum::<f64>())
     }
 
     /// Updates neuron `i` in place to the sign of its local field (ties keep the
-    /// state). Returns whether it flipped. `i` must be below N.
-    pub fn update_neuron(&self, state: &mut [i8], i: usize) -> bool {
-        let h = self.local_field(state, i);
-        let next = if h > 0.0 {
-            1
-        } else if h < 0.0 {
-            -1
-        } else {
-            state[i]
-        };
+    /// state). Returns whether it flipped.
+    pub fn update_neuron(&self, state: &mut [i8], i: usize) -> Result<bool> {
+        self.check_index(state, i)?;
+        Ok(self.flip(state, i))
+    }
+
+    fn flip(&self, state: &mut [i8], i: usize) -> bool {
+        let next = self.next_state(state, i);
         let flipped = next != state[i];
         state[i] = next;
         flipped
@@ -160,10 +189,7 @@ impl ClassicalHopfield {
         self.check_state("state", state)?;
         let mut order: Vec<usize> = (0..self.neurons()).collect();
         order.shuffle(rng);
-        Ok(order
-            .into_iter()
-            .filter(|&i| self.update_neuron(state, i))
-            .count())
+        Ok(order.into_iter().filter(|&i| self.flip(state, i)).count())
     }
 
     /// One synchronous step: every neuron computes its next state from `state`, the
@@ -174,14 +200,7 @@ impl ClassicalHopfield {
         next.copy_from_slice(state);
         Ok((0..self.neurons())
             .filter(|&i| {
-                let h = self.local_field(state, i);
-                next[i] = if h > 0.0 {
-                    1
-                } else if h < 0.0 {
-                    -1
-                } else {
-                    state[i]
-                };
+                next[i] = self.next_state(state, i);
                 next[i] != state[i]
             })
             .count())

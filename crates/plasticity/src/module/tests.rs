@@ -165,7 +165,7 @@ fn neuromodulated_module_learns_only_when_modulated() {
 fn hebbian_module_bounds_and_normalises_per_target_and_skips_disabled() {
     let mut net = MockNet::new(4, &[(0, 3, 0.2), (1, 3, 0.3), (2, 3, 0.5), (0, 2, 0.9)]);
     net.synapses[2].enabled = false;
-    net.activations = vec![1.0, 0.5, 1.0, 2.0];
+    net.activations = vec![1.0, 0.5, 1.0, 1.0];
     let constraints = WeightConstraints {
         bounds: Some(WeightBounds::new(-1.0, 1.0).unwrap()),
         normalisation: Normalisation::Subtractive { sum: 1.0 },

@@ -5,6 +5,13 @@ use rand::RngExt;
 use super::*;
 use crate::testutil::rng;
 
+/// The bits of `index` as 0/1 values, least significant first.
+fn write_bits(index: usize, out: &mut [f64]) {
+    for (k, o) in out.iter_mut().enumerate() {
+        *o = ((index >> k) & 1) as f64;
+    }
+}
+
 /// The 14 distinct 3×3 bars-and-stripes patterns (row-major pixels).
 pub(crate) fn bars_and_stripes() -> Array2<f64> {
     let mut patterns: Vec<[f64; 9]> = Vec::new();
@@ -244,13 +251,13 @@ proptest! {
         let mut h = vec![0.0; nh];
         let mut joint = Vec::new();
         let mut marginal = vec![Vec::new(); 1 << nv];
-        for vs in 0..1usize << nv {
+        for (vs, terms) in marginal.iter_mut().enumerate() {
             write_bits(vs, &mut v);
             for hs in 0..1usize << nh {
                 write_bits(hs, &mut h);
                 let neg_e = -rbm.energy(&v, &h).unwrap();
                 joint.push(neg_e);
-                marginal[vs].push(neg_e);
+                terms.push(neg_e);
             }
         }
         let log_z_joint = log_sum_exp(&joint);

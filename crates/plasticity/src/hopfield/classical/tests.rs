@@ -189,6 +189,8 @@ fn non_bipolar_input_is_rejected() {
     ));
     assert!(net.store_storkey(&[1, 1]).is_err());
     assert!(net.energy(&[1, 2, 1]).is_err());
+    assert!(net.local_field(&[1, 1, 1], 3).is_err());
+    assert!(net.update_neuron(&mut [1, 1], 0).is_err());
     assert!(ClassicalHopfield::new(0).is_err());
 }
 
@@ -209,7 +211,7 @@ proptest! {
         let mut energy = net.energy(&state).unwrap();
         for _ in 0..4 * n {
             let i = r.random_range(0..n);
-            net.update_neuron(&mut state, i);
+            net.update_neuron(&mut state, i).unwrap();
             let next = net.energy(&state).unwrap();
             prop_assert!(next <= energy + 1e-9, "energy rose from {} to {}", energy, next);
             energy = next;

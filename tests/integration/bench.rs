@@ -1,0 +1,54 @@
+//! `sprout bench`.
+
+use crate::util::sprout_ok;
+
+#[test]
+fn bench_xor_json_line_has_the_documented_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sprout_ok(
+        dir.path(),
+        &["bench", "xor", "--runs", "4", "--seed", "10", "--json"],
+    );
+    let last = out.lines().last().unwrap();
+    let json: serde_json::Value = serde_json::from_str(last).unwrap();
+    for key in [
+        "runs",
+        "success",
+        "evaluations_mean",
+        "evaluations_median",
+        "generations_mean",
+        "hidden_nodes_mean",
+        "wall_seconds",
+    ] {
+        assert!(json.get(key).is_some(), "{key} missing from {last}");
+    }
+    assert_eq!(json["runs"], 4);
+    assert_eq!(json["success"], 4, "XOR is solved in every run");
+    let evaluations = json["evaluations_mean"].as_f64().unwrap();
+    assert!(evaluations > 0.0 && evaluations % 1.0 == 0.0 || evaluations > 150.0);
+}
+
+#[test]
+fn bench_runs_are_the_same_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = |threads: &str| {
+        let out = sprout_ok(
+            dir.path(),
+            &[
+                "bench",
+                "xor",
+                "--runs",
+                "3",
+                "--threads",
+                threads,
+                "--json",
+            ],
+        );
+        let v: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        (
+            v["evaluations_mean"].clone(),
+            v["hidden_nodes_mean"].clone(),
+        )
+    };
+    assert_eq!(json("1"), json("2"));
+}

@@ -1,0 +1,204 @@
+//! `sprout evolve`, `replay` and `inspect`.
+
+use crate::util::{SMALL_XOR, sprout_ok, stats_without_seconds};
+
+#[test]
+fn evolve_writes_champion_stats_plot_and_checkpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
+    let out = sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "small.ron", "--seed", "5"],
+    );
+    assert!(out.contains("finished 8 generations"), "{out}");
+    let run = dir.path().join("saves/small-5");
+    for file in ["champion.ron", "stats.csv", "fitness.png"] {
+        assert!(run.join(file).is_file(), "{file} missing");
+    }
+    let png = std::fs::read(run.join("fitness.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let stats = std::fs::read_to_string(run.join("stats.csv")).unwrap();
+    assert_eq!(
+        stats.lines().count(),
+        1 + 8,
+        "header and one row per generation"
+    );
+    assert!(stats.starts_with(
+        "generation,best_fitness,mean_fitness,species,mean_nodes,mean_connections,evaluations"
+    ));
+    let checkpoints: Vec<_> = std::fs::read_dir(run.join("checkpoints"))
+        .unwrap()
+        .collect();
+    assert!(checkpoints.len() >= 2, "every 3 generations and at the end");
+}
+
+#[test]
+fn replay_reproduces_the_recorded_fitness_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    sprout_ok(dir.path(), &["evolve", "--seed", "2", "--out", "run"]);
+    let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
+    assert!(
+        out.contains("replay matches the recording exactly"),
+        "{out}"
+    );
+    let recorded = out
+        .lines()
+        .find(|l| l.starts_with("recorded fitness"))
+        .unwrap();
+    let replayed = out
+        .lines()
+        .find(|l| l.starts_with("replayed fitness"))
+        .unwrap();
+    assert_eq!(
+        recorded.split_whitespace().nth(2),
+        replayed.split_whitespace().nth(2)
+    );
+}
+
+#[test]
+fn default_experiment_solves_xor() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sprout_ok(dir.path(), &["evolve", "--seed", "7"]);
+    assert!(out.contains("solved in generation"), "{out}");
+    assert!(dir.path().join("saves/xor-7/champion.ron").is_file());
+}
+
+#[test]
+fn inspect_prints_structure_and_dot() {
+    let dir = tempfile::tempdir().unwrap();
+    sprout_ok(dir.path(), &["evolve", "--seed", "1", "--out", "run"]);
+    let out = sprout_ok(dir.path(), &["inspect", "run/champion.ron"]);
+    assert!(
+        out.contains("nodes") && out.contains("enabled ratio"),
+        "{out}"
+    );
+    let dot = sprout_ok(dir.path(), &["inspect", "run/champion.ron", "--dot"]);
+    assert!(
+        dot.starts_with("digraph genome {") && dot.trim_end().ends_with('}'),
+        "{dot}"
+    );
+    // A checkpoint works as a genome file too: its champion is inspected.
+    let checkpoint = std::fs::read_dir(dir.path().join("run/checkpoints"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let out = sprout_ok(dir.path(), &["inspect", checkpoint.to_str().unwrap()]);
+    assert!(out.contains("enabled ratio"), "{out}");
+}
+
+#[test]
+fn resume_continues_bit_identically_to_an_uninterrupted_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "small.ron", "--out", "straight"],
+    );
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "small.ron",
+            "--out",
+            "split",
+            "--generations",
+            "4",
+        ],
+    );
+    // --generations is the total: 4 more generations to reach 8.
+    let out = sprout_ok(
+        dir.path(),
+        &["evolve", "--resume", "split", "--generations", "8"],
+    );
+    assert!(out.contains("finished 8 generations"), "{out}");
+    assert_eq!(
+        stats_without_seconds(&dir.path().join("straight/stats.csv")),
+        stats_without_seconds(&dir.path().join("split/stats.csv"))
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("straight/champion.ron")).unwrap(),
+        std::fs::read_to_string(dir.path().join("split/champion.ron")).unwrap()
+    );
+}
+
+#[test]
+fn thread_count_does_not_change_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
+    for threads in ["1", "2", "8"] {
+        let out = format!("t{threads}");
+        sprout_ok(
+            dir.path(),
+            &[
+                "evolve",
+                "--config",
+                "small.ron",
+                "--threads",
+                threads,
+                "--out",
+                &out,
+            ],
+        );
+    }
+    let one = stats_without_seconds(&dir.path().join("t1/stats.csv"));
+    for threads in ["2", "8"] {
+        assert_eq!(
+            one,
+            stats_without_seconds(&dir.path().join(format!("t{threads}/stats.csv")))
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("t1/champion.ron")).unwrap(),
+            std::fs::read_to_string(dir.path().join(format!("t{threads}/champion.ron"))).unwrap()
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_saves_a_checkpoint_that_resumes() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let endless = SMALL_XOR
+        .replace("generations: 8", "generations: 1000000")
+        .replace("checkpoint_every: 3", "checkpoint_every: 0");
+    std::fs::write(dir.path().join("endless.ron"), endless).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_sprout"))
+        .args(["evolve", "--config", "endless.ron", "--out", "run"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{stdout}");
+    assert!(stdout.contains("interrupted after generation"), "{stdout}");
+    let checkpoints: Vec<_> = std::fs::read_dir(dir.path().join("run/checkpoints"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(checkpoints.len(), 1, "{checkpoints:?}");
+    let reached: u64 = checkpoints[0]
+        .trim_start_matches("gen-")
+        .trim_end_matches(".ron")
+        .parse()
+        .unwrap();
+    let target = (reached + 2).to_string();
+    let out = sprout_ok(
+        dir.path(),
+        &["evolve", "--resume", "run", "--generations", &target],
+    );
+    assert!(
+        out.contains(&format!("finished {target} generations")),
+        "{out}"
+    );
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests: they run the `sprout` binary as a user would.
+
+mod bad_input;
+mod bench;
+mod evolve;
+mod util;

@@ -1,0 +1,57 @@
+//! Running the binary and reading its outputs.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs `sprout` with `args` in `dir`.
+pub fn sprout(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sprout"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the sprout binary runs")
+}
+
+/// Runs `sprout` and asserts success; returns stdout.
+pub fn sprout_ok(dir: &Path, args: &[&str]) -> String {
+    let out = sprout(dir, args);
+    assert!(
+        out.status.success(),
+        "sprout {args:?} failed:\nstdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs `sprout`, asserts a clean failure (non-zero exit, no panic), and
+/// returns stderr.
+pub fn sprout_err(dir: &Path, args: &[&str]) -> String {
+    let out = sprout(dir, args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "sprout {args:?} should fail");
+    assert_eq!(out.status.code(), Some(1), "exit code; stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "backtrace: {stderr}");
+    stderr
+}
+
+/// stats.csv without the wall-clock column.
+pub fn stats_without_seconds(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| l.rsplit_once(',').map_or(l, |(head, _)| head).to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A small XOR experiment that runs a fixed number of generations.
+pub const SMALL_XOR: &str = r#"(
+    name: "small",
+    generations: 8,
+    stop_when_solved: false,
+    checkpoint_every: 3,
+    neat: (population_size: 40, add_node_prob: 0.2, add_connection_prob: 0.3),
+    task: Xor,
+)"#;
