@@ -42,6 +42,20 @@ pub fn to_ron<T: Serialize>(value: &T) -> String {
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
 /// directory, flushed to disk, then renamed over `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EvolveError> {
+    replace_atomically(path, |tmp| {
+        let mut file = std::fs::File::create(tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })
+}
+
+/// Lets `write` create a temporary file beside `path` (same extension, so
+/// encoders that look at it still work), then renames it over `path`. A failed
+/// write leaves `path` untouched and removes the temporary file.
+pub fn replace_atomically(
+    path: &Path,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<(), EvolveError> {
     let io = |source| EvolveError::Io {
         path: path.to_owned(),
         source,
@@ -55,13 +69,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EvolveError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
+    let tmp = dir.join(format!(".tmp-{}-{name}", std::process::id()));
+    let result = write(&tmp).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

@@ -17,32 +17,17 @@ fn register_font() {
     });
 }
 
-/// Draws best and mean fitness per generation into a PNG. The image goes to a
-/// temporary file first and is renamed into place, like every save.
+/// Draws best and mean fitness per generation into a PNG, written atomically
+/// like every save.
 pub fn plot_fitness(
     history: &[GenerationStats],
     title: &str,
     path: &Path,
 ) -> Result<(), EvolveError> {
     register_font();
-    let io = |source| EvolveError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    // The PNG encoder picks the format from the extension, so the temp name ends
-    // in .png too.
-    let tmp = dir.join(format!(".tmp-{}-fitness.png", std::process::id()));
-    let drawn = draw(history, title, &tmp).map_err(|e| io(std::io::Error::other(e)));
-    let result = drawn.and_then(|()| std::fs::rename(&tmp, path).map_err(io));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    crate::files::replace_atomically(path, |tmp| {
+        draw(history, title, tmp).map_err(std::io::Error::other)
+    })
 }
 
 fn draw(history: &[GenerationStats], title: &str, path: &Path) -> Result<(), String> {

@@ -10,8 +10,10 @@ use sprout_genome::Activation;
 /// e^x to about 1 ulp, from basic IEEE operations only (no FMA, no libm).
 #[inline]
 pub fn portable_exp(x: f64) -> f64 {
-    const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    // ln 2 split as in fdlibm: the high part has trailing zero bits, so k·LN2_HI
+    // is exact for the k that occur.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
     const INV_LN2: f64 = std::f64::consts::LOG2_E;
     if x > 709.0 {
         return f64::INFINITY;
