@@ -1,7 +1,7 @@
 //! Bad input gets a short error naming the file (and line or field), exit code 1,
 //! and never a panic.
 
-use crate::util::{SMALL_XOR, sprout_err, sprout_ok};
+use crate::util::{SMALL_XOR, XOR_CONFIG, sprout_err, sprout_ok};
 
 fn with_config(text: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -60,7 +60,12 @@ fn missing_genome_file_is_named() {
 
 fn saved_champion() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
-    sprout_ok(dir.path(), &["evolve", "--seed", "4", "--out", "run"]);
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve", "--config", XOR_CONFIG, "--seed", "4", "--out", "run",
+        ],
+    );
     let text = std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap();
     (dir, text)
 }

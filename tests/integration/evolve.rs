@@ -1,6 +1,6 @@
 //! `sprout evolve`, `replay` and `inspect`.
 
-use crate::util::{SMALL_XOR, sprout_ok, stats_without_seconds};
+use crate::util::{SMALL_XOR, XOR_CONFIG, sprout_ok, stats_without_seconds};
 
 #[test]
 fn evolve_writes_champion_stats_plot_and_checkpoints() {
@@ -35,7 +35,12 @@ fn evolve_writes_champion_stats_plot_and_checkpoints() {
 #[test]
 fn replay_reproduces_the_recorded_fitness_exactly() {
     let dir = tempfile::tempdir().unwrap();
-    sprout_ok(dir.path(), &["evolve", "--seed", "2", "--out", "run"]);
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve", "--config", XOR_CONFIG, "--seed", "2", "--out", "run",
+        ],
+    );
     let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
     assert!(
         out.contains("replay matches the recording exactly"),
@@ -56,17 +61,34 @@ fn replay_reproduces_the_recorded_fitness_exactly() {
 }
 
 #[test]
-fn default_experiment_solves_xor() {
+fn xor_experiment_solves_xor() {
     let dir = tempfile::tempdir().unwrap();
-    let out = sprout_ok(dir.path(), &["evolve", "--seed", "7"]);
+    let out = sprout_ok(
+        dir.path(),
+        &["evolve", "--config", XOR_CONFIG, "--seed", "7"],
+    );
     assert!(out.contains("solved in generation"), "{out}");
     assert!(dir.path().join("saves/xor-7/champion.ron").is_file());
 }
 
 #[test]
+fn default_experiment_is_the_platformer() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sprout_ok(dir.path(), &["evolve", "--generations", "2"]);
+    assert!(out.contains("task platformer"), "{out}");
+    let stats = std::fs::read_to_string(dir.path().join("saves/platformer-0/stats.csv")).unwrap();
+    assert_eq!(stats.lines().count(), 3);
+}
+
+#[test]
 fn inspect_prints_structure_and_dot() {
     let dir = tempfile::tempdir().unwrap();
-    sprout_ok(dir.path(), &["evolve", "--seed", "1", "--out", "run"]);
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve", "--config", XOR_CONFIG, "--seed", "1", "--out", "run",
+        ],
+    );
     let out = sprout_ok(dir.path(), &["inspect", "run/champion.ron"]);
     assert!(
         out.contains("nodes") && out.contains("enabled ratio"),

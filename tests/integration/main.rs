@@ -3,4 +3,5 @@
 mod bad_input;
 mod bench;
 mod evolve;
+mod platformer;
 mod util;

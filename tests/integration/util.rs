@@ -55,3 +55,6 @@ pub const SMALL_XOR: &str = r#"(
     neat: (population_size: 40, add_node_prob: 0.2, add_connection_prob: 0.3),
     task: Xor,
 )"#;
+
+/// The shipped XOR experiment.
+pub const XOR_CONFIG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../configs/xor.ron");

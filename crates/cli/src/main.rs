@@ -1,6 +1,7 @@
 //! `sprout`: evolve, replay, inspect and benchmark NEAT networks.
 
 mod bench;
+mod platformer_bench;
 mod progress;
 mod run;
 mod saved;
@@ -9,7 +10,7 @@ mod spec;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 // Evolution allocates many small genomes and networks per generation; mimalloc
 // is markedly faster at that than the system allocator.
@@ -63,32 +64,102 @@ enum Command {
         #[arg(long)]
         dot: bool,
     },
-    /// Benchmarks: many seeded runs, summarised.
+    /// Benchmarks: seeded runs summarised, generalization, throughput.
     Bench {
-        /// Which benchmark.
-        which: BenchKind,
-        /// Independent runs, with seeds S..S+N-1.
-        #[arg(long, default_value_t = 100)]
-        runs: u64,
-        /// First seed.
-        #[arg(long, default_value_t = 0)]
+        #[command(subcommand)]
+        which: BenchCommand,
+    },
+}
+
+/// Options of the benchmarks that evolve until solved.
+#[derive(clap::Args)]
+struct SolveArgs {
+    /// Independent runs, with seeds S..S+N-1 (default: 100 for xor, pole and
+    /// dpv; 10 for dpnv and platformer).
+    #[arg(long)]
+    runs: Option<u64>,
+    /// First seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Experiment file instead of the benchmark's built-in one.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// End with one line holding a JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// XOR (configs/xor.ron).
+    Xor(SolveArgs),
+    /// Single pole balancing (configs/pole.ron).
+    Pole(SolveArgs),
+    /// Double pole with velocities (configs/dpv.ron).
+    Dpv(SolveArgs),
+    /// Double pole without velocities, with the generalization test
+    /// (configs/dpnv.ron).
+    Dpnv(SolveArgs),
+    /// Evolve on the first hand-made level until it is cleared
+    /// (configs/platformer.ron).
+    Platformer(SolveArgs),
+    /// Score a platformer champion on generated levels it has never seen.
+    Generalize {
+        /// champion.ron (or a checkpoint) of a platformer run.
+        #[arg(long)]
+        genome: PathBuf,
+        /// Difficulties, 0 to 10.
+        #[arg(long, value_delimiter = ',', default_value = "0,3,5,10")]
+        difficulties: Vec<u32>,
+        /// Levels per difficulty.
+        #[arg(long, default_value_t = 10)]
+        levels: u32,
+        /// First level seed (training never uses seeds this small).
+        #[arg(long, default_value_t = 1_000)]
         seed: u64,
+        /// Level length in tiles (default: the training levels' length, or 150).
+        #[arg(long)]
+        length: Option<u32>,
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
-        /// Experiment file instead of the benchmark's default.
+        /// End with one line holding a JSON object.
         #[arg(long)]
-        config: Option<PathBuf>,
+        json: bool,
+    },
+    /// Agent-steps per second (simulation plus network) for a whole population.
+    Throughput {
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// How long to measure, in seconds.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Generations the default experiment evolves before measuring, so the
+        /// networks play as they do in a real run.
+        #[arg(long, default_value_t = 30)]
+        warmup_generations: u64,
         /// End with one line holding a JSON object.
         #[arg(long)]
         json: bool,
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum BenchKind {
-    /// XOR with the paper's parameters.
-    Xor,
+impl BenchCommand {
+    /// The name, default run count and options of a solve benchmark.
+    fn solve(&self) -> Option<(&'static str, u64, &SolveArgs)> {
+        match self {
+            BenchCommand::Xor(a) => Some(("xor", 100, a)),
+            BenchCommand::Pole(a) => Some(("pole", 100, a)),
+            BenchCommand::Dpv(a) => Some(("dpv", 100, a)),
+            BenchCommand::Dpnv(a) => Some(("dpnv", 10, a)),
+            BenchCommand::Platformer(a) => Some(("platformer", 10, a)),
+            BenchCommand::Generalize { .. } | BenchCommand::Throughput { .. } => None,
+        }
+    }
 }
 
 fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
@@ -134,20 +205,60 @@ fn dispatch(cli: Cli) -> Result<()> {
             headless: _,
         } => saved::replay(&genome),
         Command::Inspect { genome, dot } => saved::inspect(&genome, dot),
-        Command::Bench {
-            which,
-            runs,
+        Command::Bench { which } => bench_command(which),
+    }
+}
+
+fn bench_command(which: BenchCommand) -> Result<()> {
+    if let Some((name, default_runs, args)) = which.solve() {
+        let experiment = match &args.config {
+            Some(path) => spec::load_experiment(Some(path))?,
+            None => spec::builtin_experiment(name)?,
+        };
+        let runs = args.runs.unwrap_or(default_runs);
+        let generalization = name == "dpnv";
+        return thread_pool(args.threads)?.install(|| {
+            bench::solve_bench(
+                name,
+                &experiment,
+                runs,
+                args.seed,
+                args.json,
+                generalization,
+            )
+        });
+    }
+    match which {
+        BenchCommand::Generalize {
+            genome,
+            difficulties,
+            levels,
             seed,
+            length,
             threads,
-            config,
             json,
         } => {
-            let experiment = spec::load_experiment(config.as_deref())?;
-            let name = match which {
-                BenchKind::Xor => "xor",
+            let request = platformer_bench::GeneralizeRequest {
+                genome,
+                difficulties,
+                levels,
+                seed,
+                length,
             };
-            thread_pool(threads)?
-                .install(|| bench::solve_bench(name, &experiment, runs, seed, json, false))
+            thread_pool(threads)?.install(|| platformer_bench::generalize(&request, json))
         }
+        BenchCommand::Throughput {
+            threads,
+            seconds,
+            warmup_generations,
+            json,
+        } => {
+            let pool = thread_pool(threads)?;
+            let threads = pool.current_num_threads();
+            pool.install(|| {
+                platformer_bench::throughput(threads, seconds, warmup_generations, json)
+            })
+        }
+        _ => unreachable!("solve benchmarks are handled above"),
     }
 }

@@ -39,6 +39,7 @@ pub fn replay(path: &Path) -> Result<()> {
     let replayed = evaluate(
         task.as_ref(),
         &champion.genome,
+        &saved.experiment.neat,
         saved.seed,
         champion.generation,
     );

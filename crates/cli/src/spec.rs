@@ -5,15 +5,23 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+use sprout_classic::pole::PoleConfig;
 use sprout_classic::xor::Xor;
 use sprout_evolve::files::parse_ron;
 use sprout_evolve::{Champion, Evolution, EvolveError, Experiment, Task};
+use sprout_platformer::{PlatformerConfig, PlatformerTask};
 
 /// The task section of an experiment file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TaskSpec {
-    /// XOR (envs/classic).
+    /// XOR (envs/classic): `task: Xor`.
     Xor,
+    /// Pole balancing (envs/classic):
+    /// `task: Pole(variant: DoubleWithVelocities)`.
+    Pole(PoleConfig),
+    /// The platformer (envs/platformer):
+    /// `task: Platformer(levels: Builtin(["1-1"]))`.
+    Platformer(PlatformerConfig),
 }
 
 impl TaskSpec {
@@ -21,6 +29,8 @@ impl TaskSpec {
     pub fn build(&self) -> Result<Box<dyn Task>> {
         Ok(match self {
             TaskSpec::Xor => Box::new(Xor),
+            TaskSpec::Pole(config) => Box::new(config.build()?),
+            TaskSpec::Platformer(config) => Box::new(PlatformerTask::new(config.clone())?),
         })
     }
 }
@@ -28,16 +38,41 @@ impl TaskSpec {
 /// An experiment over the built-in tasks.
 pub type SproutExperiment = Experiment<TaskSpec>;
 
-/// The default experiment, embedded in the binary.
-pub const DEFAULT_EXPERIMENT: &str = include_str!("../../../configs/xor.ron");
+/// The experiments embedded in the binary: (name, file text). The first is the
+/// default of `sprout evolve`.
+const BUILTIN: [(&str, &str); 7] = [
+    (
+        "platformer",
+        include_str!("../../../configs/platformer.ron"),
+    ),
+    ("mario", include_str!("../../../configs/mario.ron")),
+    (
+        "generalist",
+        include_str!("../../../configs/generalist.ron"),
+    ),
+    ("xor", include_str!("../../../configs/xor.ron")),
+    ("pole", include_str!("../../../configs/pole.ron")),
+    ("dpv", include_str!("../../../configs/dpv.ron")),
+    ("dpnv", include_str!("../../../configs/dpnv.ron")),
+];
+
+/// The embedded experiment `configs/<name>.ron`.
+pub fn builtin_experiment(name: &str) -> Result<SproutExperiment> {
+    let (_, text) = BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .with_context(|| format!("no built-in experiment named {name}"))?;
+    Ok(SproutExperiment::parse(
+        text,
+        Path::new(&format!("<embedded configs/{name}.ron>")),
+    )?)
+}
 
 /// Loads `path`, or the embedded default when `None`.
 pub fn load_experiment(path: Option<&Path>) -> Result<SproutExperiment> {
     let experiment = match path {
         Some(path) => SproutExperiment::load(path)?,
-        None => {
-            SproutExperiment::parse(DEFAULT_EXPERIMENT, Path::new("<embedded configs/xor.ron>"))?
-        }
+        None => builtin_experiment(BUILTIN[0].0)?,
     };
     experiment.task.build().with_context(|| {
         format!(

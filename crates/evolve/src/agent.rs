@@ -1,6 +1,6 @@
 //! The [`Agent`] a task drives: a compiled network.
 
-use sprout_genome::Genome;
+use sprout_genome::{Genome, NeatConfig};
 use sprout_network::Network;
 
 use crate::task::Agent;
@@ -12,10 +12,10 @@ pub struct NetworkAgent {
 }
 
 impl NetworkAgent {
-    /// Compiles `genome` into an agent.
-    pub fn new(genome: &Genome) -> Self {
+    /// Compiles `genome` into an agent, stepping as `neat` says.
+    pub fn new(genome: &Genome, neat: &NeatConfig) -> Self {
         Self {
-            network: Network::compile(genome),
+            network: Network::compile_with(genome, neat.recurrent_stepping),
         }
     }
 

@@ -88,7 +88,7 @@ impl Evolution {
             .population
             .genomes
             .par_iter()
-            .map(|genome| evaluate(task, genome, seed, generation))
+            .map(|genome| evaluate(task, genome, neat, seed, generation))
             .collect();
         let fitness: Vec<f64> = evaluations.iter().map(|e| e.fitness).collect();
         if let Some((i, &bad)) = fitness.iter().enumerate().find(|(_, f)| !f.is_finite()) {
@@ -118,7 +118,7 @@ impl Evolution {
             .filter(|(_, e)| e.solved)
             .max_by(|(i, a), (j, b)| a.fitness.total_cmp(&b.fitness).then(j.cmp(i)))
             .map_or(best_index, |(i, _)| i);
-        let mut agent = NetworkAgent::new(&self.population.genomes[candidate]);
+        let mut agent = NetworkAgent::new(&self.population.genomes[candidate], neat);
         let verdict = task.verify(&mut agent, &evaluations[candidate]);
         if verdict.solved && self.solution.is_none() {
             let mut solution = self.champion_at(candidate, &evaluations);
@@ -163,8 +163,14 @@ impl Evolution {
 
 /// Evaluates one genome exactly as a run does: a fresh agent and the evaluation
 /// context derived from (run seed, generation, genome id). Replay calls this too.
-pub fn evaluate(task: &dyn Task, genome: &Genome, seed: u64, generation: u64) -> Evaluation {
-    let mut agent = NetworkAgent::new(genome);
+pub fn evaluate(
+    task: &dyn Task,
+    genome: &Genome,
+    neat: &NeatConfig,
+    seed: u64,
+    generation: u64,
+) -> Evaluation {
+    let mut agent = NetworkAgent::new(genome, neat);
     let mut ctx = evaluation_context(seed, generation, genome.id);
     task.evaluate(&mut agent, &mut ctx)
 }

@@ -20,7 +20,7 @@ pub fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T, EvolveError> {
 
 /// Parses RON text; `path` names it in errors.
 pub fn parse_ron<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, EvolveError> {
-    ron::Options::default()
+    ron_options()
         .from_str(text)
         .map_err(|e| EvolveError::Parse {
             path: path.to_owned(),
@@ -36,7 +36,17 @@ pub fn to_ron<T: Serialize>(value: &T) -> String {
         .depth_limit(6)
         .struct_names(false);
     // Serializing plain data structs cannot fail.
-    ron::ser::to_string_pretty(value, pretty).expect("RON serialization of plain data")
+    ron_options()
+        .to_string_pretty(value, pretty)
+        .expect("RON serialization of plain data")
+}
+
+/// RON as Sprout reads and writes it: a newtype variant holding a struct may be
+/// written without the inner parentheses (`Pole(variant: Single)` rather than
+/// `Pole((variant: Single))`).
+fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES)
 }
 
 /// Writes `bytes` to `path` atomically: into a temporary file in the same

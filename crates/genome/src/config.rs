@@ -19,6 +19,21 @@ pub enum InitialConnection {
     Partial(f64),
 }
 
+/// How a recurrent network advances one step. Feed-forward networks always
+/// compute every node from the current inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stepping {
+    /// Nodes update once per step in topological order of their strongly
+    /// connected components: feed-forward paths react within the step, and only
+    /// links that close a cycle read the previous step's value.
+    Ordered,
+    /// Every node reads every source's value from the previous step (inputs are
+    /// current): each link is a one-step delay, as in the NEAT reference code and
+    /// neat-python's RecurrentNetwork. Delays let a network difference its inputs,
+    /// which is how it can estimate velocities it is not given.
+    Synchronous,
+}
+
 /// All NEAT parameters. Field docs give the meaning and the default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -31,6 +46,9 @@ pub struct NeatConfig {
     /// once per input in topological order. When false, recurrent links (and
     /// self-loops) may appear and networks keep state between steps. Default true.
     pub feed_forward: bool,
+    /// How recurrent networks step (ignored when `feed_forward`). Default
+    /// `Ordered`.
+    pub recurrent_stepping: Stepping,
     /// Activation of new hidden nodes. Default `SteepSigmoid`.
     pub hidden_activation: Activation,
     /// Activation of output nodes. Default `SteepSigmoid`.
@@ -130,6 +148,7 @@ impl Default for NeatConfig {
             population_size: 150,
             initial_connection: InitialConnection::Full,
             feed_forward: true,
+            recurrent_stepping: Stepping::Ordered,
             hidden_activation: Activation::SteepSigmoid,
             output_activation: Activation::SteepSigmoid,
             activation_options: Vec::new(),

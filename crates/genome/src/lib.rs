@@ -18,7 +18,7 @@ pub mod population;
 pub mod reproduction;
 pub mod species;
 
-pub use config::{ConfigError, InitialConnection, NeatConfig};
+pub use config::{ConfigError, InitialConnection, NeatConfig, Stepping};
 pub use crossover::{Fitter, crossover};
 pub use distance::distance;
 pub use gene::{Activation, ConnGene, Innovation, NodeGene, NodeId, NodeKind};

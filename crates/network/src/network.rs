@@ -1,6 +1,6 @@
 //! A genome compiled into a flat evaluator.
 
-use sprout_genome::{Activation, Genome, NodeId};
+use sprout_genome::{Activation, Genome, NodeId, Stepping};
 
 use crate::activation::activate;
 use crate::analysis::Structure;
@@ -9,10 +9,10 @@ use crate::analysis::Structure;
 ///
 /// Value slots: `0..inputs` are the inputs, `inputs` is the bias (always 1), and
 /// the computed nodes follow in evaluation order. Feed-forward networks compute
-/// every node from values of the same step. Recurrent networks evaluate in the
-/// same order, so a link whose source comes later (or is the node itself) reads
-/// that source's value from the previous step; [`Network::reset`] clears that
-/// state.
+/// every node from values of the same step. Recurrent networks step as
+/// [`Stepping`] says: in order (a link whose source comes later, or is the node
+/// itself, reads that source's previous value) or synchronously (every link reads
+/// the previous step). [`Network::reset`] clears that state.
 #[derive(Debug, Clone)]
 pub struct Network {
     inputs: usize,
@@ -24,6 +24,25 @@ pub struct Network {
     outputs: Vec<f64>,
     slot_ids: Vec<NodeId>,
     recurrent: bool,
+    /// Values of the previous step, in synchronous stepping only.
+    previous: Option<Vec<f64>>,
+}
+
+/// bias + Σ weight · value(source), with two partial sums to halve the add
+/// latency chain of long fan-ins.
+#[inline]
+fn weighted_sum(bias: f64, sources: &[u32], weights: &[f64], values: &[f64]) -> f64 {
+    let (mut a, mut b) = (bias, 0.0);
+    let mut pairs = sources.chunks_exact(2).zip(weights.chunks_exact(2));
+    for (s, w) in &mut pairs {
+        a += values[s[0] as usize] * w[0];
+        b += values[s[1] as usize] * w[1];
+    }
+    if sources.len() % 2 == 1 {
+        let last = sources.len() - 1;
+        a += values[sources[last] as usize] * weights[last];
+    }
+    a + b
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -34,9 +53,15 @@ struct ComputeNode {
 }
 
 impl Network {
-    /// Compiles a genome: drops disabled links and nodes that cannot reach an
-    /// output, orders the rest, and lays them out flat.
+    /// Compiles a genome with [`Stepping::Ordered`]: drops disabled links and
+    /// nodes that cannot reach an output, orders the rest, and lays them out flat.
     pub fn compile(genome: &Genome) -> Self {
+        Self::compile_with(genome, Stepping::Ordered)
+    }
+
+    /// Compiles a genome with the given stepping. Feed-forward genomes always
+    /// step in order: synchronous stepping would only delay them.
+    pub fn compile_with(genome: &Genome, stepping: Stepping) -> Self {
         let structure = Structure::new(genome);
         let live = structure.live();
         let order = structure.evaluation_order(&live);
@@ -92,6 +117,7 @@ impl Network {
             .collect();
         let mut values = vec![0.0; fixed + order.len()];
         values[genome.inputs] = 1.0;
+        let previous = (recurrent && stepping == Stepping::Synchronous).then(|| values.clone());
         Self {
             inputs: genome.inputs,
             values,
@@ -100,6 +126,7 @@ impl Network {
             edge_weights,
             output_slots,
             outputs: vec![0.0; genome.outputs],
+            previous,
             slot_ids,
             recurrent,
         }
@@ -117,23 +144,34 @@ impl Network {
         self.values[..self.inputs].copy_from_slice(inputs);
         let first = self.inputs + 1;
         let mut start = 0usize;
-        for (k, node) in self.nodes.iter().enumerate() {
-            let end = node.edges_end as usize;
-            let sources = &self.edge_sources[start..end];
-            let weights = &self.edge_weights[start..end];
-            // Two partial sums halve the add latency chain of long fan-ins.
-            let (mut a, mut b) = (node.bias, 0.0);
-            let mut pairs = sources.chunks_exact(2).zip(weights.chunks_exact(2));
-            for (s, w) in &mut pairs {
-                a += self.values[s[0] as usize] * w[0];
-                b += self.values[s[1] as usize] * w[1];
+        match &mut self.previous {
+            None => {
+                for (k, node) in self.nodes.iter().enumerate() {
+                    let end = node.edges_end as usize;
+                    let sum = weighted_sum(
+                        node.bias,
+                        &self.edge_sources[start..end],
+                        &self.edge_weights[start..end],
+                        &self.values,
+                    );
+                    self.values[first + k] = activate(node.activation, sum);
+                    start = end;
+                }
             }
-            if sources.len() % 2 == 1 {
-                let last = sources.len() - 1;
-                a += self.values[sources[last] as usize] * weights[last];
+            Some(previous) => {
+                previous.copy_from_slice(&self.values);
+                for (k, node) in self.nodes.iter().enumerate() {
+                    let end = node.edges_end as usize;
+                    let sum = weighted_sum(
+                        node.bias,
+                        &self.edge_sources[start..end],
+                        &self.edge_weights[start..end],
+                        previous,
+                    );
+                    self.values[first + k] = activate(node.activation, sum);
+                    start = end;
+                }
             }
-            self.values[first + k] = activate(node.activation, a + b);
-            start = end;
         }
         for (out, &slot) in self.outputs.iter_mut().zip(&self.output_slots) {
             *out = self.values.get(slot as usize).copied().unwrap_or(0.0);
@@ -145,6 +183,9 @@ impl Network {
     pub fn reset(&mut self) {
         self.values.fill(0.0);
         self.values[self.inputs] = 1.0;
+        if let Some(previous) = &mut self.previous {
+            previous.copy_from_slice(&self.values);
+        }
     }
 
     /// Number of inputs (without the bias).
