@@ -70,9 +70,20 @@ pub fn generalize(request: &GeneralizeRequest, json: bool) -> Result<()> {
             .collect();
         let cleared = at.iter().filter(|r| r.finished).count();
         let progress = at.iter().map(|r| r.progress).sum::<f64>() / at.len().max(1) as f64;
+        // How the episodes ended, in order of first appearance.
+        let mut ends: Vec<(String, usize)> = Vec::new();
+        for r in &at {
+            let cause = format!("{:?}", r.cause);
+            match ends.iter_mut().find(|(c, _)| *c == cause) {
+                Some((_, n)) => *n += 1,
+                None => ends.push((cause, 1)),
+            }
+        }
+        let ends: Vec<String> = ends.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
         println!(
-            "  difficulty {d:>2}: cleared {cleared} of {}, mean progress {progress:.3}",
-            at.len()
+            "  difficulty {d:>2}: cleared {cleared} of {}, mean progress {progress:.3} (ends: {})",
+            at.len(),
+            ends.join(", ")
         );
     }
     let cleared = reports.iter().filter(|(_, r)| r.finished).count();

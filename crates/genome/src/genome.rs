@@ -152,8 +152,20 @@ impl Genome {
     }
 
     /// Position of node `id` in `nodes`.
+    #[inline]
     pub fn node_index(&self, id: NodeId) -> Option<usize> {
-        self.nodes.binary_search_by_key(&id, |n| n.id).ok()
+        // The fixed nodes sit at the index equal to their id (when the genome is
+        // valid); only hidden ids need a search.
+        let fixed = self.inputs + 1 + self.outputs;
+        let i = id as usize;
+        if i < fixed && self.nodes.get(i).is_some_and(|n| n.id == id) {
+            return Some(i);
+        }
+        let hidden = self.nodes.get(fixed..)?;
+        hidden
+            .binary_search_by_key(&id, |n| n.id)
+            .ok()
+            .map(|k| fixed + k)
     }
 
     /// Whether a connection joins `source → target` (enabled or not).

@@ -156,3 +156,38 @@ fn dot_export_names_every_node_and_link() {
     }
     assert_eq!(dot.matches(" -> ").count(), g.conns.len());
 }
+
+#[test]
+fn synchronous_stepping_delays_every_link_by_one_step() {
+    // in0 → h3 → out2, plus a self-loop on out2 so the genome is recurrent.
+    let g = Genome {
+        id: 0,
+        inputs: 1,
+        outputs: 1,
+        nodes: vec![
+            node(0, NodeKind::Input),
+            node(1, NodeKind::Bias),
+            node(2, NodeKind::Output),
+            node(3, NodeKind::Hidden),
+        ],
+        conns: vec![link(0, 0, 3, 1.0), link(1, 3, 2, 1.0), link(2, 2, 2, 0.0)],
+    };
+    let mut ordered = Network::compile_with(&g, sprout_genome::Stepping::Ordered);
+    let mut synchronous = Network::compile_with(&g, sprout_genome::Stepping::Synchronous);
+    // Ordered: the input reaches the output within the step.
+    assert_eq!(ordered.activate(&[5.0]), &[5.0]);
+    // Synchronous: one step per link, so two steps from input to output.
+    assert_eq!(synchronous.activate(&[5.0]), &[0.0]);
+    assert_eq!(synchronous.activate(&[7.0]), &[5.0]);
+    assert_eq!(synchronous.activate(&[0.0]), &[7.0]);
+    synchronous.reset();
+    assert_eq!(synchronous.activate(&[1.0]), &[0.0]);
+}
+
+#[test]
+fn feed_forward_genomes_ignore_synchronous_stepping() {
+    let g = grown_genome(11, 20, true);
+    let mut a = Network::compile_with(&g, sprout_genome::Stepping::Ordered);
+    let mut b = Network::compile_with(&g, sprout_genome::Stepping::Synchronous);
+    assert_eq!(a.activate(&[0.3, -0.2, 0.9]), b.activate(&[0.3, -0.2, 0.9]));
+}
