@@ -3,5 +3,6 @@
 mod bad_input;
 mod bench;
 mod evolve;
+mod plasticity;
 mod platformer;
 mod util;

@@ -44,7 +44,9 @@ pub fn run_many(
             while !evolution.solved() && evolution.generation() < experiment.generations {
                 evolution.step(neat, task)?;
             }
-            let champion = evolution.champion().expect("at least one generation ran");
+            let champion = evolution
+                .champion(experiment.champion)
+                .expect("at least one generation ran");
             Ok(RunOutcome {
                 seed,
                 solved: evolution.solved(),

@@ -1,10 +1,12 @@
 //! `sprout`: evolve, replay, inspect and benchmark NEAT networks.
 
 mod bench;
+mod plasticity_bench;
 mod platformer_bench;
 mod progress;
 mod run;
 mod saved;
+mod significance;
 mod spec;
 
 use std::path::PathBuf;
@@ -130,6 +132,26 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Lifetime learning on the T-maze with a moving reward: fixed feed-forward,
+    /// fixed recurrent and plastic networks on the same budget
+    /// (configs/tmaze-*.ron), with significance tests.
+    Plasticity {
+        /// Runs per arm, with seeds S..S+N-1.
+        #[arg(long, default_value_t = 10)]
+        runs: u64,
+        /// First seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Generations per run (default: the configs' shared budget).
+        #[arg(long)]
+        generations: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// End with one line holding a JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Agent-steps per second (simulation plus network) for a whole population.
     Throughput {
         /// Worker threads (default: all cores).
@@ -157,7 +179,9 @@ impl BenchCommand {
             BenchCommand::Dpv(a) => Some(("dpv", 100, a)),
             BenchCommand::Dpnv(a) => Some(("dpnv", 10, a)),
             BenchCommand::Platformer(a) => Some(("platformer", 10, a)),
-            BenchCommand::Generalize { .. } | BenchCommand::Throughput { .. } => None,
+            BenchCommand::Generalize { .. }
+            | BenchCommand::Throughput { .. }
+            | BenchCommand::Plasticity { .. } => None,
         }
     }
 }
@@ -246,6 +270,21 @@ fn bench_command(which: BenchCommand) -> Result<()> {
                 length,
             };
             thread_pool(threads)?.install(|| platformer_bench::generalize(&request, json))
+        }
+        BenchCommand::Plasticity {
+            runs,
+            seed,
+            generations,
+            threads,
+            json,
+        } => {
+            let request = plasticity_bench::PlasticityRequest {
+                runs,
+                seed,
+                generations,
+                json,
+            };
+            thread_pool(threads)?.install(|| plasticity_bench::plasticity(&request))
         }
         BenchCommand::Throughput {
             threads,

@@ -59,7 +59,7 @@ impl RunDir {
             &self.path.join("stats.csv"),
             to_csv(&evolution.history).as_bytes(),
         )?;
-        if let Some(champion) = evolution.champion() {
+        if let Some(champion) = evolution.champion(experiment.champion) {
             let file = ChampionFile {
                 experiment: experiment.clone(),
                 seed: evolution.seed,

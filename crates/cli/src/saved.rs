@@ -13,7 +13,11 @@ fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -> Result<()
     let genome = &saved.champion.genome;
     for (what, got, want) in [
         ("inputs", genome.inputs, task.inputs()),
-        ("outputs", genome.outputs, task.outputs()),
+        (
+            "outputs",
+            genome.outputs,
+            saved.experiment.neat.genome_outputs(task.outputs()),
+        ),
     ] {
         if got != want {
             return Err(EvolveError::ShapeMismatch {

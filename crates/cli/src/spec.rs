@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use sprout_classic::pole::PoleConfig;
+use sprout_classic::tmaze::TMazeConfig;
 use sprout_classic::xor::Xor;
 use sprout_evolve::files::parse_ron;
 use sprout_evolve::{Champion, Evolution, EvolveError, Experiment, Task};
+use sprout_genome::Genome;
 use sprout_platformer::{PlatformerConfig, PlatformerTask};
 
 /// The task section of an experiment file.
@@ -22,6 +24,9 @@ pub enum TaskSpec {
     /// The platformer (envs/platformer):
     /// `task: Platformer(levels: Builtin(["1-1"]))`.
     Platformer(PlatformerConfig),
+    /// The T-maze with a reward that moves during the lifetime (envs/classic):
+    /// `task: TMaze()`, or `task: TMaze(lifetimes: 4)`.
+    TMaze(TMazeConfig),
 }
 
 impl TaskSpec {
@@ -31,6 +36,7 @@ impl TaskSpec {
             TaskSpec::Xor => Box::new(Xor),
             TaskSpec::Pole(config) => Box::new(config.build()?),
             TaskSpec::Platformer(config) => Box::new(PlatformerTask::new(config.clone())?),
+            TaskSpec::TMaze(config) => Box::new(config.build()?),
         })
     }
 }
@@ -40,7 +46,7 @@ pub type SproutExperiment = Experiment<TaskSpec>;
 
 /// The experiments embedded in the binary: (name, file text). The first is the
 /// default of `sprout evolve`.
-const BUILTIN: [(&str, &str); 7] = [
+const BUILTIN: [(&str, &str); 10] = [
     (
         "platformer",
         include_str!("../../../configs/platformer.ron"),
@@ -54,6 +60,18 @@ const BUILTIN: [(&str, &str); 7] = [
     ("pole", include_str!("../../../configs/pole.ron")),
     ("dpv", include_str!("../../../configs/dpv.ron")),
     ("dpnv", include_str!("../../../configs/dpnv.ron")),
+    (
+        "tmaze-fixed",
+        include_str!("../../../configs/tmaze-fixed.ron"),
+    ),
+    (
+        "tmaze-recurrent",
+        include_str!("../../../configs/tmaze-recurrent.ron"),
+    ),
+    (
+        "tmaze-plastic",
+        include_str!("../../../configs/tmaze-plastic.ron"),
+    ),
 ];
 
 /// The embedded experiment `configs/<name>.ron`.
@@ -122,11 +140,15 @@ pub struct SavedGenome {
 pub fn load_saved_genome(path: &Path) -> Result<SavedGenome> {
     let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
         path: path.to_owned(),
-        source,
+        error: source,
     })?;
     let saved = if looks_like_checkpoint(&text) {
         let checkpoint = parse_checkpoint(&text, path)?;
-        let Some(champion) = checkpoint.evolution.champion().cloned() else {
+        let Some(champion) = checkpoint
+            .evolution
+            .champion(checkpoint.experiment.champion)
+            .cloned()
+        else {
             bail!(
                 "{}: the checkpoint holds no evaluated generation yet",
                 path.display()
@@ -148,14 +170,11 @@ pub fn load_saved_genome(path: &Path) -> Result<SavedGenome> {
             champion: file.champion,
         }
     };
-    let genome = &saved.champion.genome;
-    genome
-        .check(saved.experiment.neat.feed_forward)
-        .map_err(|source| EvolveError::CorruptGenome {
-            path: path.to_owned(),
-            genome: genome.id,
-            source,
-        })?;
+    check_genome(
+        &saved.champion.genome,
+        saved.experiment.neat.feed_forward,
+        path,
+    )?;
     Ok(saved)
 }
 
@@ -168,7 +187,7 @@ fn looks_like_checkpoint(text: &str) -> bool {
 pub fn load_checkpoint(path: &Path) -> Result<Checkpoint> {
     let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
         path: path.to_owned(),
-        source,
+        error: source,
     })?;
     parse_checkpoint(&text, path)
 }
@@ -187,15 +206,20 @@ fn parse_checkpoint(text: &str, path: &Path) -> Result<Checkpoint> {
         );
     }
     for genome in &population.genomes {
-        genome
-            .check(neat.feed_forward)
-            .map_err(|source| EvolveError::CorruptGenome {
-                path: path.to_owned(),
-                genome: genome.id,
-                source,
-            })?;
+        check_genome(genome, neat.feed_forward, path)?;
     }
     Ok(checkpoint)
+}
+
+/// Checks a loaded genome's invariants; the error names the file and genome.
+fn check_genome(genome: &Genome, feed_forward: bool, path: &Path) -> Result<(), EvolveError> {
+    genome
+        .check(feed_forward)
+        .map_err(|problem| EvolveError::CorruptGenome {
+            path: path.to_owned(),
+            genome: genome.id,
+            problem,
+        })
 }
 
 fn validate_experiment(experiment: &SproutExperiment, path: &Path) -> Result<()> {
@@ -222,7 +246,7 @@ pub fn resolve_checkpoint(path: &Path) -> Result<PathBuf> {
     let dir = path.join("checkpoints");
     let entries = std::fs::read_dir(&dir).map_err(|source| EvolveError::Io {
         path: dir.clone(),
-        source,
+        error: source,
     })?;
     let mut newest: Option<PathBuf> = None;
     for entry in entries {

@@ -55,7 +55,9 @@ fn main() -> Result<(), sprout_evolve::EvolveError> {
             );
         }
     }
-    let champion = evolution.champion().expect("one generation ran");
+    let champion = evolution
+        .champion(sprout_evolve::ChampionChoice::BestEver)
+        .expect("one generation ran");
     println!(
         "{} after {} generations: fitness {:.3}, {} hidden nodes",
         if evolution.solved() {

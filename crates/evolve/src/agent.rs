@@ -12,10 +12,12 @@ pub struct NetworkAgent {
 }
 
 impl NetworkAgent {
-    /// Compiles `genome` into an agent, stepping as `neat` says.
+    /// Compiles `genome` into an agent, stepping (and, with `neat.plasticity`,
+    /// learning) as `neat` says. Learned weights persist from one `act` to the
+    /// next and go back to the genome's at [`Agent::reset`].
     pub fn new(genome: &Genome, neat: &NeatConfig) -> Self {
         Self {
-            network: Network::compile_with(genome, neat.recurrent_stepping),
+            network: Network::compile_for(genome, neat),
         }
     }
 

@@ -6,12 +6,14 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum EvolveError {
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    // The OS error is part of the message, not a `source`, so that error chains
+    // printed with `{:#}` do not repeat it.
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A file is not valid RON for what it should hold (malformed, truncated, an
     /// unknown or missing field).
@@ -53,14 +55,14 @@ pub enum EvolveError {
         fitness: f64,
     },
     /// A saved genome or checkpoint breaks a genome invariant.
-    #[error("{path}: genome {genome}: {source}")]
+    #[error("{path}: genome {genome}: {problem}")]
     CorruptGenome {
         /// The file.
         path: PathBuf,
         /// The offending genome's id.
         genome: u64,
         /// The broken invariant.
-        source: sprout_genome::GenomeError,
+        problem: sprout_genome::GenomeError,
     },
     /// A saved genome does not fit the task it is replayed on.
     #[error("{path}: the genome has {got} {what}, but task `{task}` needs {want}")]

@@ -13,6 +13,19 @@ use crate::seed::{evaluation_context, master_seed};
 use crate::stats::GenerationStats;
 use crate::task::{Evaluation, Task, Verdict};
 
+/// Which genome a run saves as its champion when none has solved the task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ChampionChoice {
+    /// The highest fitness seen in any generation.
+    #[default]
+    BestEver,
+    /// The fittest genome of the last generation. For tasks whose levels or
+    /// conditions change between generations, fitness from different
+    /// generations is not comparable, and the best-ever genome is mostly the one
+    /// that met the easiest conditions.
+    LatestGeneration,
+}
+
 /// A genome with the evaluation that made it notable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Champion {
@@ -42,6 +55,9 @@ pub struct Evolution {
     pub best: Option<Champion>,
     /// The first genome that passed the success check.
     pub solution: Option<Champion>,
+    /// The fittest genome of the latest evaluated generation.
+    #[serde(default)]
+    pub latest: Option<Champion>,
 }
 
 impl Evolution {
@@ -54,6 +70,7 @@ impl Evolution {
             evaluations: 0,
             best: None,
             solution: None,
+            latest: None,
         }
     }
 
@@ -68,9 +85,14 @@ impl Evolution {
     }
 
     /// What to save as the run's champion: the solution if there is one, else the
-    /// fittest genome seen.
-    pub fn champion(&self) -> Option<&Champion> {
-        self.solution.as_ref().or(self.best.as_ref())
+    /// fittest genome seen, or the latest generation's fittest when `choice` says
+    /// so.
+    pub fn champion(&self, choice: ChampionChoice) -> Option<&Champion> {
+        let fallback = match choice {
+            ChampionChoice::BestEver => &self.best,
+            ChampionChoice::LatestGeneration => &self.latest,
+        };
+        self.solution.as_ref().or(fallback.as_ref())
     }
 
     /// Runs one generation: evaluates every genome in parallel (rayon; results in
@@ -108,8 +130,9 @@ impl Evolution {
             .as_ref()
             .is_none_or(|b| best.evaluation.fitness > b.evaluation.fitness)
         {
-            self.best = Some(best);
+            self.best = Some(best.clone());
         }
+        self.latest = Some(best);
         // The success check runs on the fittest genome that claims success, or on
         // the fittest genome when none does.
         let candidate = evaluations

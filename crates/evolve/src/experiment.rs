@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sprout_genome::NeatConfig;
 
 use crate::error::EvolveError;
+use crate::evolution::ChampionChoice;
 use crate::files::{line_of_field, parse_ron};
 
 /// An experiment: everything that, with a seed, determines a run. `T` is the task
@@ -30,6 +31,10 @@ pub struct Experiment<T> {
     /// Ctrl-C). Default 10.
     #[serde(default = "default_checkpoint_every")]
     pub checkpoint_every: u64,
+    /// The genome saved as `champion.ron` when none solved the task: `BestEver`
+    /// (default) or `LatestGeneration` (for tasks whose conditions rotate).
+    #[serde(default)]
+    pub champion: ChampionChoice,
     /// NEAT parameters; unset fields take their defaults.
     #[serde(default)]
     pub neat: NeatConfig,
@@ -69,7 +74,7 @@ impl<T: DeserializeOwned> Experiment<T> {
     pub fn load(path: &Path) -> Result<Self, EvolveError> {
         let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
             path: path.to_owned(),
-            source,
+            error: source,
         })?;
         Self::parse(&text, path)
     }

@@ -13,7 +13,7 @@ use crate::error::EvolveError;
 pub fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T, EvolveError> {
     let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
         path: path.to_owned(),
-        source,
+        error: source,
     })?;
     parse_ron(&text, path)
 }
@@ -68,7 +68,7 @@ pub fn replace_atomically(
 ) -> Result<(), EvolveError> {
     let io = |source| EvolveError::Io {
         path: path.to_owned(),
-        source,
+        error: source,
     };
     let dir = path
         .parent()

@@ -29,7 +29,7 @@ pub mod task;
 
 pub use agent::NetworkAgent;
 pub use error::EvolveError;
-pub use evolution::{Champion, Evolution, evaluate};
+pub use evolution::{Champion, ChampionChoice, Evolution, evaluate};
 pub use experiment::Experiment;
 pub use stats::GenerationStats;
 pub use task::{Agent, EvalContext, Evaluation, Task, Verdict};

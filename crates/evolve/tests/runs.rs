@@ -165,3 +165,22 @@ fn a_nan_fitness_is_an_error_naming_the_genome() {
         "{message}"
     );
 }
+
+#[test]
+fn latest_generation_champion_is_the_last_generations_best() {
+    let evolution = run_on_threads(1, 6);
+    let latest = evolution
+        .champion(sprout_evolve::ChampionChoice::LatestGeneration)
+        .unwrap();
+    assert_eq!(latest.generation, 5);
+    assert_eq!(latest.evaluation.fitness, evolution.history[5].best_fitness);
+    let best = evolution
+        .champion(sprout_evolve::ChampionChoice::BestEver)
+        .unwrap();
+    let top = evolution
+        .history
+        .iter()
+        .map(|s| s.best_fitness)
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(best.evaluation.fitness, top);
+}

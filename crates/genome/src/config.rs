@@ -63,8 +63,11 @@ pub struct NeatConfig {
     pub weight_limit: f64,
     /// Chance that a genome's weights are mutated at all. Default 0.8.
     pub weight_mutation_prob: f64,
-    /// Per gene, when weights mutate: chance of a perturbation; otherwise the weight
-    /// is replaced. Default 0.9.
+    /// Per gene, when a genome's weights mutate: chance that this gene's weight
+    /// changes at all. Default 1.0 (every weight, as in the paper).
+    pub weight_gene_prob: f64,
+    /// Per changed gene: chance of a perturbation; otherwise the weight is
+    /// replaced. Default 0.9.
     pub weight_perturb_prob: f64,
     /// Standard deviation of a Gaussian weight perturbation. Default 0.5.
     pub weight_perturb_power: f64,
@@ -140,6 +143,130 @@ pub struct NeatConfig {
     /// Chance that a crossover child also gets the mutations a mutation-only child
     /// gets. Default 1.0.
     pub mutate_after_crossover_prob: f64,
+
+    /// Lifetime plasticity: per-connection learning-rule genes, evolved with the
+    /// weights. Default none (fixed weights; genomes, files and random draws are
+    /// exactly those of a run without this section).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plasticity: Option<PlasticityConfig>,
+}
+
+/// The `neat.plasticity` section: how the per-connection plasticity genes
+/// ([`PlasticGene`](crate::PlasticGene), the rule Δw = η·(A·pre·post + B·pre +
+/// C·post + D)) are drawn, mutated and compared, and how the network applies them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlasticityConfig {
+    /// New connections draw η uniformly from ±this. Default 0.5.
+    pub eta_init_range: f64,
+    /// η is clamped to ±this. Default 1.0.
+    pub eta_limit: f64,
+    /// Standard deviation of a Gaussian perturbation of η. Default 0.1.
+    pub eta_perturb_power: f64,
+    /// New connections draw A, B, C and D uniformly from ±this. Default 1.0.
+    pub coefficient_init_range: f64,
+    /// A, B, C and D are clamped to ±this. Default 5.0.
+    pub coefficient_limit: f64,
+    /// Standard deviation of a Gaussian perturbation of A, B, C and D.
+    /// Default 0.5.
+    pub coefficient_perturb_power: f64,
+    /// Chance per genome that its plasticity coefficients mutate. Default 0.8.
+    pub mutation_prob: f64,
+    /// Per gene, when a genome's coefficients mutate: chance that this gene's five
+    /// coefficients are perturbed. Default 1.0.
+    pub gene_prob: f64,
+    /// Weights changed during a lifetime are clipped to ±this. Default 8.0.
+    pub lifetime_weight_limit: f64,
+    /// c4: weight, in the compatibility distance, of the mean absolute difference
+    /// of the plasticity coefficients of matching genes. Default 0.4.
+    pub compat_plastic: f64,
+    /// Neuromodulation (Soltoggio et al. 2008): genomes get one extra output node,
+    /// the last, which is linear and acts on nothing but learning. Its value m
+    /// gates every plastic update of the step: Δw = tanh(m/2)·η·(A·pre·post + …).
+    /// Default false.
+    pub modulated: bool,
+}
+
+impl Default for PlasticityConfig {
+    fn default() -> Self {
+        Self {
+            eta_init_range: 0.5,
+            eta_limit: 1.0,
+            eta_perturb_power: 0.1,
+            coefficient_init_range: 1.0,
+            coefficient_limit: 5.0,
+            coefficient_perturb_power: 0.5,
+            mutation_prob: 0.8,
+            gene_prob: 1.0,
+            lifetime_weight_limit: 8.0,
+            compat_plastic: 0.4,
+            modulated: false,
+        }
+    }
+}
+
+impl PlasticityConfig {
+    /// Checks every field's range; the error's field reads
+    /// `plasticity.<field>`.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for (field, p) in [
+            ("plasticity.mutation_prob", self.mutation_prob),
+            ("plasticity.gene_prob", self.gene_prob),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(err(field, format!("{p} is not a probability in [0, 1]")));
+            }
+        }
+        for (field, v) in [
+            ("plasticity.eta_init_range", self.eta_init_range),
+            ("plasticity.eta_perturb_power", self.eta_perturb_power),
+            (
+                "plasticity.coefficient_init_range",
+                self.coefficient_init_range,
+            ),
+            (
+                "plasticity.coefficient_perturb_power",
+                self.coefficient_perturb_power,
+            ),
+            ("plasticity.compat_plastic", self.compat_plastic),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(err(field, format!("{v} must be a finite number ≥ 0")));
+            }
+        }
+        for (field, v) in [
+            ("plasticity.eta_limit", self.eta_limit),
+            ("plasticity.coefficient_limit", self.coefficient_limit),
+            (
+                "plasticity.lifetime_weight_limit",
+                self.lifetime_weight_limit,
+            ),
+        ] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(err(field, format!("{v} must be a finite number > 0")));
+            }
+        }
+        for (field, range, limit) in [
+            (
+                "plasticity.eta_init_range",
+                self.eta_init_range,
+                self.eta_limit,
+            ),
+            (
+                "plasticity.coefficient_init_range",
+                self.coefficient_init_range,
+                self.coefficient_limit,
+            ),
+        ] {
+            if range > limit {
+                return Err(err(
+                    field,
+                    format!("{range} exceeds its limit {limit}: new genes would be clamped"),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for NeatConfig {
@@ -155,6 +282,7 @@ impl Default for NeatConfig {
             weight_init_range: 1.0,
             weight_limit: 8.0,
             weight_mutation_prob: 0.8,
+            weight_gene_prob: 1.0,
             weight_perturb_prob: 0.9,
             weight_perturb_power: 0.5,
             weight_replace_range: 2.0,
@@ -185,6 +313,7 @@ impl Default for NeatConfig {
             interspecies_prob: 0.001,
             disable_inherit_prob: 0.75,
             mutate_after_crossover_prob: 1.0,
+            plasticity: None,
         }
     }
 }
@@ -204,6 +333,7 @@ impl NeatConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let probabilities = [
             ("weight_mutation_prob", self.weight_mutation_prob),
+            ("weight_gene_prob", self.weight_gene_prob),
             ("weight_perturb_prob", self.weight_perturb_prob),
             ("bias_mutation_prob", self.bias_mutation_prob),
             ("activation_mutation_prob", self.activation_mutation_prob),
@@ -282,7 +412,21 @@ impl NeatConfig {
                 "activation_mutation_prob > 0 needs at least one option".into(),
             ));
         }
+        if let Some(plasticity) = &self.plasticity {
+            plasticity.validate()?;
+        }
         Ok(())
+    }
+
+    /// Output nodes of a genome for a task with `actions` outputs: one more when
+    /// neuromodulated plasticity adds its modulatory output.
+    pub fn genome_outputs(&self, actions: usize) -> usize {
+        actions + usize::from(self.modulated())
+    }
+
+    /// Whether plasticity is on and neuromodulated.
+    pub fn modulated(&self) -> bool {
+        self.plasticity.as_ref().is_some_and(|p| p.modulated)
     }
 
     /// The activations hidden nodes may take.
@@ -326,6 +470,68 @@ mod tests {
             ..NeatConfig::default()
         };
         assert_eq!(config.validate().unwrap_err().field, "population_size");
+    }
+
+    #[test]
+    fn out_of_range_plasticity_names_its_field() {
+        let cases = [
+            (
+                PlasticityConfig {
+                    mutation_prob: 2.0,
+                    ..PlasticityConfig::default()
+                },
+                "plasticity.mutation_prob",
+            ),
+            (
+                PlasticityConfig {
+                    eta_limit: 0.0,
+                    ..PlasticityConfig::default()
+                },
+                "plasticity.eta_limit",
+            ),
+            (
+                PlasticityConfig {
+                    coefficient_perturb_power: f64::NAN,
+                    ..PlasticityConfig::default()
+                },
+                "plasticity.coefficient_perturb_power",
+            ),
+            (
+                PlasticityConfig {
+                    coefficient_init_range: 6.0,
+                    ..PlasticityConfig::default()
+                },
+                "plasticity.coefficient_init_range",
+            ),
+        ];
+        for (plasticity, field) in cases {
+            let config = NeatConfig {
+                plasticity: Some(plasticity),
+                ..NeatConfig::default()
+            };
+            let e = config.validate().unwrap_err();
+            assert_eq!(e.field, field);
+            assert!(e.to_string().starts_with(&format!("neat.{field}: ")), "{e}");
+        }
+        NeatConfig {
+            plasticity: Some(PlasticityConfig::default()),
+            ..NeatConfig::default()
+        }
+        .validate()
+        .unwrap();
+    }
+
+    #[test]
+    fn a_modulated_genome_has_one_extra_output() {
+        let mut config = NeatConfig::default();
+        assert_eq!(config.genome_outputs(2), 2);
+        config.plasticity = Some(PlasticityConfig::default());
+        assert_eq!(config.genome_outputs(2), 2);
+        config.plasticity = Some(PlasticityConfig {
+            modulated: true,
+            ..PlasticityConfig::default()
+        });
+        assert_eq!(config.genome_outputs(2), 3);
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! The compatibility distance δ = c1·E/N + c2·D/N + c3·W̄.
+//! The compatibility distance δ = c1·E/N + c2·D/N + c3·W̄ (+ c4·P̄ with plasticity).
 
 use crate::config::NeatConfig;
+use crate::gene::PlasticGene;
 use crate::genome::Genome;
 
 /// Compatibility distance between two genomes (Stanley & Miikkulainen 2002, eq. 1).
@@ -9,17 +10,26 @@ use crate::genome::Genome;
 /// genes, W̄ is the mean absolute weight difference of matching genes, and N is the
 /// larger gene count, or 1 when both genomes are smaller than
 /// `compat_normalize_min` (the paper uses 20).
+///
+/// With `plasticity` set, c4·P̄ is added: P̄ is the mean, over matching genes, of
+/// the mean absolute difference of their five plasticity coefficients (a missing
+/// gene counts as all zeros), and c4 is `plasticity.compat_plastic`.
 pub fn distance(a: &Genome, b: &Genome, config: &NeatConfig) -> f64 {
     let (x, y) = (&a.conns, &b.conns);
     let (mut i, mut j) = (0, 0);
     let (mut matching, mut disjoint) = (0usize, 0usize);
     let mut weight_diff = 0.0;
+    let plastic = config.plasticity.as_ref();
+    let mut plastic_diff = 0.0;
     while i < x.len() && j < y.len() {
         let (p, q) = (&x[i], &y[j]);
         match p.innovation.cmp(&q.innovation) {
             std::cmp::Ordering::Equal => {
                 matching += 1;
                 weight_diff += (p.weight - q.weight).abs();
+                if plastic.is_some() {
+                    plastic_diff += coefficient_difference(p.plastic, q.plastic);
+                }
                 i += 1;
                 j += 1;
             }
@@ -45,7 +55,20 @@ pub fn distance(a: &Genome, b: &Genome, config: &NeatConfig) -> f64 {
     } else {
         0.0
     };
-    config.compat_excess * excess as f64 / n
+    let delta = config.compat_excess * excess as f64 / n
         + config.compat_disjoint * disjoint as f64 / n
-        + config.compat_weight * mean_weight
+        + config.compat_weight * mean_weight;
+    match plastic {
+        Some(p) if matching > 0 => delta + p.compat_plastic * plastic_diff / matching as f64,
+        _ => delta,
+    }
+}
+
+/// Mean absolute difference of the five coefficients of two genes.
+fn coefficient_difference(a: Option<PlasticGene>, b: Option<PlasticGene>) -> f64 {
+    let (a, b) = (
+        a.unwrap_or(PlasticGene::FROZEN).coefficients(),
+        b.unwrap_or(PlasticGene::FROZEN).coefficients(),
+    );
+    a.iter().zip(&b).map(|(x, y)| (x - y).abs()).sum::<f64>() / a.len() as f64
 }

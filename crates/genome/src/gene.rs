@@ -79,4 +79,60 @@ pub struct ConnGene {
     pub weight: f64,
     /// Disabled genes are inherited but not expressed.
     pub enabled: bool,
+    /// Lifetime plasticity of this connection, when the experiment evolves it
+    /// (`neat.plasticity`). Absent (and not written to files) otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plastic: Option<PlasticGene>,
+}
+
+/// The evolvable coefficients of one connection's lifetime plasticity: after
+/// every network step the weight changes by the generalised Hebbian rule
+/// Δw = η·(A·pre·post + B·pre + C·post + D), where pre is the source's value and
+/// post the target's (Soltoggio et al. 2008; `sprout_plasticity::hebbian::Abcd`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlasticGene {
+    /// Learning rate η. A gene with η = 0 never changes its weight.
+    pub eta: f64,
+    /// Correlation term A (pre·post).
+    pub a: f64,
+    /// Presynaptic term B.
+    pub b: f64,
+    /// Postsynaptic term C.
+    pub c: f64,
+    /// Constant drift D.
+    pub d: f64,
+}
+
+impl PlasticGene {
+    /// The rule that never changes a weight.
+    pub const FROZEN: PlasticGene = PlasticGene {
+        eta: 0.0,
+        a: 0.0,
+        b: 0.0,
+        c: 0.0,
+        d: 0.0,
+    };
+
+    /// The coefficients as [η, A, B, C, D].
+    pub fn coefficients(&self) -> [f64; 5] {
+        [self.eta, self.a, self.b, self.c, self.d]
+    }
+
+    /// Mutable references to [η, A, B, C, D].
+    pub fn coefficients_mut(&mut self) -> [&mut f64; 5] {
+        [
+            &mut self.eta,
+            &mut self.a,
+            &mut self.b,
+            &mut self.c,
+            &mut self.d,
+        ]
+    }
+
+    /// Δw for one step: η·(A·pre·post + B·pre + C·post + D).
+    #[inline]
+    pub fn delta(&self, pre: f64, post: f64) -> f64 {
+        self.eta * (self.a * pre * post + self.b * pre + self.c * post + self.d)
+    }
 }

@@ -4,7 +4,7 @@ use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{InitialConnection, NeatConfig};
-use crate::gene::{Activation, ConnGene, Innovation, NodeGene, NodeId, NodeKind};
+use crate::gene::{Activation, ConnGene, Innovation, NodeGene, NodeId, NodeKind, PlasticGene};
 use crate::innovation::InnovationTracker;
 
 /// Identifies a genome within a run. Ids are handed out in order and never reused.
@@ -74,7 +74,13 @@ pub enum GenomeError {
 
 impl Genome {
     /// Generation-0 genome wired as `config.initial_connection` says, with weights
-    /// uniform in ±`weight_init_range`.
+    /// uniform in ±`weight_init_range` (and, with plasticity on, fresh plasticity
+    /// genes).
+    ///
+    /// `outputs` counts every output node: pass
+    /// [`NeatConfig::genome_outputs`] of the task's action count. With
+    /// neuromodulation the last output is the modulatory one and is linear
+    /// (`Identity`).
     pub fn initial<R: Rng + ?Sized>(
         id: GenomeId,
         inputs: usize,
@@ -98,7 +104,12 @@ impl Genome {
         ));
         for o in 0..outputs {
             let id = (inputs + 1 + o) as NodeId;
-            nodes.push(fixed_node(id, NodeKind::Output, config.output_activation));
+            let activation = if config.modulated() && o + 1 == outputs {
+                Activation::Identity
+            } else {
+                config.output_activation
+            };
+            nodes.push(fixed_node(id, NodeKind::Output, activation));
         }
         let mut genome = Self {
             id,
@@ -117,12 +128,14 @@ impl Genome {
                 };
                 if wire {
                     let weight = uniform(rng, range);
+                    let plastic = new_plastic_gene(config, rng);
                     genome.insert_connection(ConnGene {
                         innovation: tracker.link(source, target),
                         source,
                         target,
                         weight,
                         enabled: true,
+                        plastic,
                     });
                 }
             }
@@ -283,7 +296,10 @@ impl Genome {
             if (c.target as usize) <= self.inputs {
                 return Err(GenomeError::TargetsInput(c.innovation));
             }
-            if !c.weight.is_finite() {
+            let plastic_finite = c
+                .plastic
+                .is_none_or(|p| p.coefficients().iter().all(|v| v.is_finite()));
+            if !(c.weight.is_finite() && plastic_finite) {
                 return Err(GenomeError::NotFinite(c.innovation));
             }
             pairs.push((c.source, c.target));
@@ -311,6 +327,27 @@ fn fixed_node(id: NodeId, kind: NodeKind, activation: Activation) -> NodeGene {
         activation,
         bias: 0.0,
     }
+}
+
+/// A fresh plasticity gene when plasticity is on (no random draw otherwise):
+/// η uniform in ±`eta_init_range`, A–D uniform in ±`coefficient_init_range`.
+pub(crate) fn new_plastic_gene<R: Rng + ?Sized>(
+    config: &NeatConfig,
+    rng: &mut R,
+) -> Option<PlasticGene> {
+    let p = config.plasticity.as_ref()?;
+    let mut gene = PlasticGene::FROZEN;
+    let ranges = [
+        p.eta_init_range,
+        p.coefficient_init_range,
+        p.coefficient_init_range,
+        p.coefficient_init_range,
+        p.coefficient_init_range,
+    ];
+    for (value, range) in gene.coefficients_mut().into_iter().zip(ranges) {
+        *value = uniform(rng, range);
+    }
+    Some(gene)
 }
 
 /// Uniform in ±range (exactly 0 when range is 0).
@@ -363,6 +400,7 @@ mod tests {
             target: 3,
             weight: 0.5,
             enabled: true,
+            plastic: None,
         });
         assert!(matches!(g.check(true), Err(GenomeError::Cycle(3))));
         g.check(false).unwrap();

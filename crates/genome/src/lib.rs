@@ -6,6 +6,11 @@
 //! This crate knows nothing of networks, environments, files or threads: it turns
 //! a generation and its fitness values into the next generation, deterministically
 //! from the [`Population`]'s own RNG.
+//!
+//! With `neat.plasticity` set, every connection also carries a [`PlasticGene`]:
+//! the coefficients of its lifetime learning rule, drawn for new links, perturbed
+//! by mutation, inherited with the gene in crossover and counted in the
+//! compatibility distance. Without it nothing changes, down to the RNG draws.
 
 pub mod config;
 pub mod crossover;
@@ -18,10 +23,10 @@ pub mod population;
 pub mod reproduction;
 pub mod species;
 
-pub use config::{ConfigError, InitialConnection, NeatConfig, Stepping};
+pub use config::{ConfigError, InitialConnection, NeatConfig, PlasticityConfig, Stepping};
 pub use crossover::{Fitter, crossover};
 pub use distance::distance;
-pub use gene::{Activation, ConnGene, Innovation, NodeGene, NodeId, NodeKind};
+pub use gene::{Activation, ConnGene, Innovation, NodeGene, NodeId, NodeKind, PlasticGene};
 pub use genome::{Genome, GenomeError, GenomeId};
 pub use innovation::InnovationTracker;
 pub use population::{Population, SpeciesSummary};

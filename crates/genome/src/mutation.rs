@@ -3,9 +3,9 @@
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::config::NeatConfig;
-use crate::gene::{ConnGene, NodeGene, NodeId, NodeKind};
-use crate::genome::{Genome, uniform};
+use crate::config::{NeatConfig, PlasticityConfig};
+use crate::gene::{ConnGene, NodeGene, NodeId, NodeKind, PlasticGene};
+use crate::genome::{Genome, new_plastic_gene, uniform};
 use crate::innovation::InnovationTracker;
 
 /// Applies one round of mutation: each operator fires independently with its
@@ -43,12 +43,49 @@ pub fn mutate<R: Rng + ?Sized>(
     if rng.random_bool(config.activation_mutation_prob) {
         mutate_activation(genome, config, rng);
     }
+    if let Some(plasticity) = &config.plasticity
+        && rng.random_bool(plasticity.mutation_prob)
+    {
+        mutate_plasticity(genome, plasticity, rng);
+    }
+}
+
+/// Perturbs the plasticity coefficients of each connection with probability
+/// `gene_prob`: η by a Gaussian of sd `eta_perturb_power`, clamped to
+/// ±`eta_limit`; A, B, C and D by sd `coefficient_perturb_power`, clamped to
+/// ±`coefficient_limit`. A connection without a gene starts from the frozen rule.
+pub fn mutate_plasticity<R: Rng + ?Sized>(
+    genome: &mut Genome,
+    config: &PlasticityConfig,
+    rng: &mut R,
+) {
+    let powers = [
+        (config.eta_perturb_power, config.eta_limit),
+        (config.coefficient_perturb_power, config.coefficient_limit),
+        (config.coefficient_perturb_power, config.coefficient_limit),
+        (config.coefficient_perturb_power, config.coefficient_limit),
+        (config.coefficient_perturb_power, config.coefficient_limit),
+    ];
+    for c in &mut genome.conns {
+        if config.gene_prob < 1.0 && !rng.random_bool(config.gene_prob) {
+            continue;
+        }
+        let gene = c.plastic.get_or_insert(PlasticGene::FROZEN);
+        for (value, (power, limit)) in gene.coefficients_mut().into_iter().zip(powers) {
+            let step: f64 = StandardNormal.sample(rng);
+            *value = (*value + step * power).clamp(-limit, limit);
+        }
+    }
 }
 
 /// Perturbs (Gaussian, `weight_perturb_power`) or replaces (uniform
-/// ±`weight_replace_range`) every connection weight, then clamps to ±`weight_limit`.
+/// ±`weight_replace_range`) each connection weight with probability
+/// `weight_gene_prob`, then clamps to ±`weight_limit`.
 pub fn mutate_weights<R: Rng + ?Sized>(genome: &mut Genome, config: &NeatConfig, rng: &mut R) {
     for c in &mut genome.conns {
+        if config.weight_gene_prob < 1.0 && !rng.random_bool(config.weight_gene_prob) {
+            continue;
+        }
         c.weight = perturb_or_replace(
             c.weight,
             config.weight_perturb_prob,
@@ -101,7 +138,8 @@ pub fn mutate_activation<R: Rng + ?Sized>(genome: &mut Genome, config: &NeatConf
 
 /// Splits a random enabled connection: the old one is disabled, the incoming link
 /// gets weight 1 and the outgoing link the old weight (the NEAT paper), so the
-/// network's behaviour barely changes.
+/// network's behaviour barely changes. With plasticity on, the outgoing link also
+/// keeps the old link's plasticity gene and the incoming link gets a fresh one.
 pub fn add_node<R: Rng + ?Sized>(
     genome: &mut Genome,
     config: &NeatConfig,
@@ -134,12 +172,18 @@ pub fn add_node<R: Rng + ?Sized>(
         activation: config.hidden_activation,
         bias: 0.0,
     });
+    let incoming_plastic = new_plastic_gene(config, rng);
+    let outgoing_plastic = match old.plastic {
+        Some(gene) if config.plasticity.is_some() => Some(gene),
+        _ => new_plastic_gene(config, rng),
+    };
     genome.insert_connection(ConnGene {
         innovation: split.incoming,
         source: old.source,
         target: split.node,
         weight: 1.0,
         enabled: true,
+        plastic: incoming_plastic,
     });
     genome.insert_connection(ConnGene {
         innovation: split.outgoing,
@@ -147,6 +191,7 @@ pub fn add_node<R: Rng + ?Sized>(
         target: old.target,
         weight: old.weight,
         enabled: true,
+        plastic: outgoing_plastic,
     });
 }
 
@@ -177,12 +222,14 @@ pub fn add_connection<R: Rng + ?Sized>(
             genome.conns[i].enabled = true;
             return;
         }
+        let weight = uniform(rng, config.weight_replace_range);
         genome.insert_connection(ConnGene {
             innovation: tracker.link(source, target),
             source,
             target,
-            weight: uniform(rng, config.weight_replace_range),
+            weight,
             enabled: true,
+            plastic: new_plastic_gene(config, rng),
         });
         return;
     }

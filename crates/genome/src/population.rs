@@ -53,8 +53,11 @@ pub struct Population {
 }
 
 impl Population {
-    /// Generation 0: `population_size` genomes wired as configured.
+    /// Generation 0: `population_size` genomes wired as configured, for a task
+    /// with `inputs` observations and `outputs` actions (genomes get one more
+    /// output when plasticity is neuromodulated).
     pub fn new(config: &NeatConfig, inputs: usize, outputs: usize, seed: u64) -> Self {
+        let outputs = config.genome_outputs(outputs);
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let mut tracker = InnovationTracker::new(Genome::first_hidden_id(inputs, outputs));
         let genomes = (0..config.population_size as GenomeId)

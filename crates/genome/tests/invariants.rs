@@ -4,7 +4,8 @@ use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use sprout_genome::{
-    Fitter, Genome, InnovationTracker, NeatConfig, Population, crossover, distance, mutation,
+    Fitter, Genome, InnovationTracker, NeatConfig, PlasticityConfig, Population, crossover,
+    distance, mutation,
 };
 
 fn busy_config(feed_forward: bool) -> NeatConfig {
@@ -27,12 +28,32 @@ fn busy_config(feed_forward: bool) -> NeatConfig {
     }
 }
 
+fn plastic_config(feed_forward: bool, modulated: bool) -> NeatConfig {
+    NeatConfig {
+        plasticity: Some(PlasticityConfig {
+            // Big steps, so the limits are reached often.
+            eta_perturb_power: 1.0,
+            coefficient_perturb_power: 3.0,
+            gene_prob: 0.7,
+            modulated,
+            ..PlasticityConfig::default()
+        }),
+        ..busy_config(feed_forward)
+    }
+}
+
 /// Two lineages grown from one ancestor, crossing over now and then.
 fn evolve_pair(seed: u64, steps: usize, feed_forward: bool) -> (Genome, Genome) {
-    let config = busy_config(feed_forward);
+    evolve_pair_with(&busy_config(feed_forward), seed, steps)
+}
+
+fn evolve_pair_with(config: &NeatConfig, seed: u64, steps: usize) -> (Genome, Genome) {
+    let config = config.clone();
+    let feed_forward = config.feed_forward;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(3, 2));
-    let mut a = Genome::initial(0, 3, 2, &config, &mut tracker, &mut rng);
+    let outputs = config.genome_outputs(2);
+    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(3, outputs));
+    let mut a = Genome::initial(0, 3, outputs, &config, &mut tracker, &mut rng);
     let mut b = a.clone();
     for step in 0..steps {
         mutation::mutate(&mut a, &config, &mut tracker, &mut rng);
@@ -68,6 +89,41 @@ proptest! {
         let (a, b) = evolve_pair(seed, steps, false);
         prop_assert!(a.check(false).is_ok());
         prop_assert!(b.check(false).is_ok());
+    }
+
+    #[test]
+    fn plastic_genes_survive_mutation_and_crossover_within_their_limits(
+        seed in any::<u64>(),
+        steps in 1usize..60,
+        feed_forward in any::<bool>(),
+        modulated in any::<bool>(),
+    ) {
+        let config = plastic_config(feed_forward, modulated);
+        let p = config.plasticity.clone().unwrap();
+        let (a, b) = evolve_pair_with(&config, seed, steps);
+        for g in [&a, &b] {
+            prop_assert!(g.check(feed_forward).is_ok());
+            prop_assert_eq!(g.outputs, 2 + usize::from(modulated));
+            for c in &g.conns {
+                let gene = c.plastic;
+                prop_assert!(gene.is_some(), "connection {} lost its gene", c.innovation);
+                let [eta, coefficients @ ..] = gene.unwrap().coefficients();
+                prop_assert!(eta.abs() <= p.eta_limit);
+                prop_assert!(coefficients.iter().all(|v| v.abs() <= p.coefficient_limit));
+            }
+        }
+        // The compatibility distance counts plasticity differences.
+        let fixed = NeatConfig { plasticity: None, ..config.clone() };
+        let (with, without) = (distance(&a, &b, &config), distance(&a, &b, &fixed));
+        prop_assert!(with >= without);
+        prop_assert_eq!(distance(&a, &a, &config), 0.0);
+    }
+
+    #[test]
+    fn without_plasticity_no_gene_appears(seed in any::<u64>(), steps in 1usize..40) {
+        let (a, b) = evolve_pair(seed, steps, false);
+        prop_assert!(a.conns.iter().chain(&b.conns).all(|c| c.plastic.is_none()));
+        prop_assert_eq!(a.outputs, 2);
     }
 
     #[test]

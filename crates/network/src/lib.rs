@@ -4,12 +4,15 @@
 //! output, orders the remaining nodes with petgraph (topologically for
 //! feed-forward genomes, by strongly connected component for recurrent ones), and
 //! lays them out in flat arrays. [`Network::activate`] then walks those arrays
-//! without allocating. [`to_dot`] exports a genome for Graphviz.
+//! without allocating. [`Network::compile_for`] also compiles the genome's
+//! plasticity genes, so the weights learn during a lifetime (see [`Network`]).
+//! [`to_dot`] exports a genome for Graphviz.
 
 pub mod activation;
 pub mod analysis;
 pub mod dot;
 pub mod network;
+mod plastic;
 
 pub use activation::{activate, portable_exp};
 pub use analysis::Structure;

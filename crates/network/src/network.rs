@@ -1,9 +1,12 @@
 //! A genome compiled into a flat evaluator.
 
-use sprout_genome::{Activation, Genome, NodeId, Stepping};
+use sprout_genome::{
+    Activation, Genome, NeatConfig, NodeId, PlasticGene, PlasticityConfig, Stepping,
+};
 
 use crate::activation::activate;
 use crate::analysis::Structure;
+use crate::plastic::Plasticity;
 
 /// A compiled network. Activation walks flat arrays and never allocates.
 ///
@@ -13,6 +16,12 @@ use crate::analysis::Structure;
 /// [`Stepping`] says: in order (a link whose source comes later, or is the node
 /// itself, reads that source's previous value) or synchronously (every link reads
 /// the previous step). [`Network::reset`] clears that state.
+///
+/// Compiled with [`Network::compile_for`] and a `neat.plasticity` section, the
+/// links' plasticity genes learn during the lifetime: after every step each
+/// plastic link's weight moves by its rule (see [`PlasticGene`]), gated by the
+/// modulatory output when the rule is neuromodulated, and [`Network::reset`] puts
+/// the genome's weights back. A network with no plastic link does no extra work.
 #[derive(Debug, Clone)]
 pub struct Network {
     inputs: usize,
@@ -26,6 +35,8 @@ pub struct Network {
     recurrent: bool,
     /// Values of the previous step, in synchronous stepping only.
     previous: Option<Vec<f64>>,
+    /// Lifetime learning, when some live link is plastic.
+    plasticity: Option<Plasticity>,
 }
 
 /// bias + Σ weight · value(source), with two partial sums to halve the add
@@ -59,9 +70,22 @@ impl Network {
         Self::compile_with(genome, Stepping::Ordered)
     }
 
-    /// Compiles a genome with the given stepping. Feed-forward genomes always
-    /// step in order: synchronous stepping would only delay them.
+    /// Compiles a genome with the given stepping, with fixed weights (plasticity
+    /// genes are ignored). Feed-forward genomes always step in order: synchronous
+    /// stepping would only delay them.
     pub fn compile_with(genome: &Genome, stepping: Stepping) -> Self {
+        Self::build(genome, stepping, None)
+    }
+
+    /// Compiles a genome as the experiment's NEAT settings say: their recurrent
+    /// stepping and, with `neat.plasticity`, lifetime learning. With
+    /// neuromodulation the genome's last output is the modulatory one: it gates
+    /// learning and is not among [`Network::activate`]'s outputs.
+    pub fn compile_for(genome: &Genome, neat: &NeatConfig) -> Self {
+        Self::build(genome, neat.recurrent_stepping, neat.plasticity.as_ref())
+    }
+
+    fn build(genome: &Genome, stepping: Stepping, plasticity: Option<&PlasticityConfig>) -> Self {
         let structure = Structure::new(genome);
         let live = structure.live();
         let order = structure.evaluation_order(&live);
@@ -80,29 +104,37 @@ impl Network {
 
         // Enabled links between kept nodes, grouped by target in evaluation order
         // (a stable sort keeps innovation order within a node's fan-in).
-        let mut links: Vec<(u32, u32, f64)> = Vec::with_capacity(genome.conns.len());
-        for c in genome.conns.iter().filter(|c| c.enabled) {
+        // Each link also remembers its gene's index, for its plasticity.
+        let mut links: Vec<(u32, u32, f64, u32)> = Vec::with_capacity(genome.conns.len());
+        for (index, c) in genome.conns.iter().enumerate().filter(|(_, c)| c.enabled) {
             let (Some(s), Some(t)) = (genome.node_index(c.source), genome.node_index(c.target))
             else {
                 continue;
             };
             let (source_slot, target_slot) = (slot_of[s], slot_of[t]);
             if source_slot != u32::MAX && target_slot != u32::MAX && target_slot as usize >= fixed {
-                links.push((target_slot, source_slot, c.weight));
+                links.push((target_slot, source_slot, c.weight, index as u32));
             }
         }
-        links.sort_by_key(|&(target, _, _)| target);
+        links.sort_by_key(|&(target, _, _, _)| target);
         let mut edge_sources = Vec::with_capacity(links.len());
         let mut edge_weights = Vec::with_capacity(links.len());
+        // The links' plasticity rules, in link order, when plasticity is on.
+        let mut rules: Option<Vec<PlasticGene>> =
+            plasticity.map(|_| Vec::with_capacity(links.len()));
         let mut recurrent = false;
         let mut nodes = Vec::with_capacity(order.len());
         let mut next = links.iter().peekable();
         for (k, &i) in order.iter().enumerate() {
             let slot = (fixed + k) as u32;
-            while let Some(&(_, source, weight)) = next.next_if(|l| l.0 == slot) {
+            while let Some(&(_, source, weight, gene)) = next.next_if(|l| l.0 == slot) {
                 recurrent |= source >= slot;
                 edge_sources.push(source);
                 edge_weights.push(weight);
+                if let Some(rules) = &mut rules {
+                    let gene = genome.conns[gene as usize].plastic;
+                    rules.push(gene.unwrap_or(PlasticGene::FROZEN));
+                }
             }
             let gene = &genome.nodes[i];
             nodes.push(ComputeNode {
@@ -111,10 +143,17 @@ impl Network {
                 edges_end: edge_sources.len() as u32,
             });
         }
-        let output_slots = genome
-            .output_ids()
-            .map(|id| genome.node_index(id).map_or(u32::MAX, |i| slot_of[i]))
-            .collect();
+        let slot_of_id = |id: NodeId| genome.node_index(id).map_or(u32::MAX, |i| slot_of[i]);
+        let mut output_slots: Vec<u32> = genome.output_ids().map(slot_of_id).collect();
+        let modulated = plasticity.is_some_and(|p| p.modulated);
+        let modulator = if modulated {
+            output_slots.pop().map(|slot| slot as usize)
+        } else {
+            None
+        };
+        let plasticity = plasticity
+            .zip(rules)
+            .and_then(|(config, rules)| Plasticity::new(rules, &edge_weights, config, modulator));
         let mut values = vec![0.0; fixed + order.len()];
         values[genome.inputs] = 1.0;
         let previous = (recurrent && stepping == Stepping::Synchronous).then(|| values.clone());
@@ -124,11 +163,12 @@ impl Network {
             nodes,
             edge_sources,
             edge_weights,
+            outputs: vec![0.0; output_slots.len()],
             output_slots,
-            outputs: vec![0.0; genome.outputs],
             previous,
             slot_ids,
             recurrent,
+            plasticity,
         }
     }
 
@@ -173,19 +213,37 @@ impl Network {
                 }
             }
         }
+        if let Some(plasticity) = &self.plasticity {
+            plasticity.learn(
+                self.nodes.iter().map(|n| n.edges_end as usize),
+                first,
+                &self.edge_sources,
+                &mut self.edge_weights,
+                &self.values,
+            );
+        }
         for (out, &slot) in self.outputs.iter_mut().zip(&self.output_slots) {
             *out = self.values.get(slot as usize).copied().unwrap_or(0.0);
         }
         &self.outputs
     }
 
-    /// Clears recurrent state (every node value back to 0, the bias to 1).
+    /// Starts a new episode: clears recurrent state (every node value back to 0,
+    /// the bias to 1) and gives plastic links back the genome's weights.
     pub fn reset(&mut self) {
         self.values.fill(0.0);
         self.values[self.inputs] = 1.0;
         if let Some(previous) = &mut self.previous {
             previous.copy_from_slice(&self.values);
         }
+        if let Some(plasticity) = &self.plasticity {
+            plasticity.restore(&mut self.edge_weights);
+        }
+    }
+
+    /// Whether some link learns during the lifetime.
+    pub fn is_plastic(&self) -> bool {
+        self.plasticity.is_some()
     }
 
     /// Number of inputs (without the bias).
@@ -193,7 +251,8 @@ impl Network {
         self.inputs
     }
 
-    /// Number of outputs.
+    /// Number of outputs [`Network::activate`] returns (the modulatory output
+    /// excluded).
     pub fn outputs(&self) -> usize {
         self.outputs.len()
     }

@@ -95,6 +95,7 @@ fn link(innovation: u64, source: u32, target: u32, weight: f64) -> ConnGene {
         target,
         weight,
         enabled: true,
+        plastic: None,
     }
 }
 

@@ -1,0 +1,107 @@
+//! `sprout bench plasticity`, and plastic experiments through evolve and replay.
+
+use crate::util::{sprout_err, sprout_ok};
+
+/// The shipped plastic T-maze experiment.
+const PLASTIC_CONFIG: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../configs/tmaze-plastic.ron"
+);
+
+#[test]
+fn bench_plasticity_json_line_has_every_arm_and_the_p_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sprout_ok(
+        dir.path(),
+        &[
+            "bench",
+            "plasticity",
+            "--runs",
+            "2",
+            "--generations",
+            "3",
+            "--json",
+        ],
+    );
+    let last = out.lines().last().unwrap();
+    let json: serde_json::Value = serde_json::from_str(last).unwrap();
+    let tmaze = &json["tmaze"];
+    for key in [
+        "fixed_mean",
+        "recurrent_mean",
+        "plastic_mean",
+        "p_value",
+        "p_value_mann_whitney",
+        "p_value_recurrent",
+        "p_value_recurrent_mann_whitney",
+        "fixed_sd",
+        "plastic_min",
+        "recurrent_max",
+    ] {
+        assert!(tmaze.get(key).is_some(), "{key} missing from {last}");
+    }
+    assert_eq!(tmaze["runs"], 2);
+    assert_eq!(tmaze["generations"], 3);
+    for arm in ["fixed", "recurrent", "plastic"] {
+        let scores = tmaze[format!("{arm}_scores")].as_array().unwrap();
+        assert_eq!(scores.len(), 2, "{arm}");
+        let mean = tmaze[format!("{arm}_mean")].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&mean), "{arm}: {mean}");
+    }
+    // Without memory a network turns the same way every trial: about half of
+    // them, and never more than the 65 the latest flip allows.
+    let fixed = tmaze["fixed_max"].as_f64().unwrap();
+    assert!(fixed <= 65.0, "{last}");
+    let p = tmaze["p_value"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p), "{last}");
+    assert!(out.contains("plastic vs feed-forward"), "{out}");
+}
+
+#[test]
+fn bench_plasticity_rejects_zero_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = sprout_err(dir.path(), &["bench", "plasticity", "--runs", "0"]);
+    assert!(err.contains("--runs"), "{err}");
+}
+
+#[test]
+fn a_plastic_champion_replays_exactly_and_keeps_its_genes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(PLASTIC_CONFIG)
+        .unwrap()
+        .replace("population_size: 150", "population_size: 20")
+        .replace("lifetimes: 4", "lifetimes: 1");
+    std::fs::write(dir.path().join("plastic.ron"), text).unwrap();
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "plastic.ron",
+            "--generations",
+            "3",
+            "--out",
+            "run",
+        ],
+    );
+    let champion = std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap();
+    assert!(champion.contains("plastic:"), "the genes are saved");
+    let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
+    assert!(
+        out.contains("replay matches the recording exactly"),
+        "{out}"
+    );
+}
+
+#[test]
+fn out_of_range_plasticity_names_the_field_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(PLASTIC_CONFIG)
+        .unwrap()
+        .replace("eta_limit: 1.0", "eta_limit: -1.0");
+    std::fs::write(dir.path().join("bad.ron"), &text).unwrap();
+    let err = sprout_err(dir.path(), &["evolve", "--config", "bad.ron"]);
+    assert!(err.contains("neat.plasticity.eta_limit"), "{err}");
+    let line = text.lines().position(|l| l.contains("eta_limit:")).unwrap() + 1;
+    assert!(err.contains(&format!("bad.ron:{line}")), "{err}");
+}
