@@ -224,3 +224,32 @@ fn ctrl_c_saves_a_checkpoint_that_resumes() {
         "{out}"
     );
 }
+
+#[test]
+fn pole_balancing_champions_evolve_and_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["pole", "dpv"] {
+        let config = format!("{}/../../configs/{name}.ron", env!("CARGO_MANIFEST_DIR"));
+        let out = sprout_ok(
+            dir.path(),
+            &[
+                "evolve",
+                "--config",
+                &config,
+                "--generations",
+                "3",
+                "--out",
+                name,
+            ],
+        );
+        assert!(out.contains(&format!("task {name}")), "{out}");
+        let replay = sprout_ok(
+            dir.path(),
+            &["replay", &format!("{name}/champion.ron"), "--headless"],
+        );
+        assert!(
+            replay.contains("replay matches the recording exactly"),
+            "{replay}"
+        );
+    }
+}
