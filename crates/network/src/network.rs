@@ -184,34 +184,23 @@ impl Network {
         self.values[..self.inputs].copy_from_slice(inputs);
         let first = self.inputs + 1;
         let mut start = 0usize;
-        match &mut self.previous {
-            None => {
-                for (k, node) in self.nodes.iter().enumerate() {
-                    let end = node.edges_end as usize;
-                    let sum = weighted_sum(
-                        node.bias,
-                        &self.edge_sources[start..end],
-                        &self.edge_weights[start..end],
-                        &self.values,
-                    );
-                    self.values[first + k] = activate(node.activation, sum);
-                    start = end;
-                }
-            }
+        // Synchronous stepping reads every source from a snapshot of the
+        // previous step; ordered stepping reads the values as they are updated.
+        let previous = match &mut self.previous {
             Some(previous) => {
                 previous.copy_from_slice(&self.values);
-                for (k, node) in self.nodes.iter().enumerate() {
-                    let end = node.edges_end as usize;
-                    let sum = weighted_sum(
-                        node.bias,
-                        &self.edge_sources[start..end],
-                        &self.edge_weights[start..end],
-                        previous,
-                    );
-                    self.values[first + k] = activate(node.activation, sum);
-                    start = end;
-                }
+                Some(&previous[..])
             }
+            None => None,
+        };
+        for (k, node) in self.nodes.iter().enumerate() {
+            let end = node.edges_end as usize;
+            let sources = &self.edge_sources[start..end];
+            let weights = &self.edge_weights[start..end];
+            let read = previous.unwrap_or(&self.values);
+            let sum = weighted_sum(node.bias, sources, weights, read);
+            self.values[first + k] = activate(node.activation, sum);
+            start = end;
         }
         if let Some(plasticity) = &self.plasticity {
             plasticity.learn(
