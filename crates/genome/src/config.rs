@@ -126,6 +126,10 @@ pub struct NeatConfig {
     /// A species whose best fitness has not improved for this many generations
     /// stops reproducing. Default 15.
     pub stagnation_limit: u64,
+    /// When the population's best fitness has not improved for this many
+    /// generations, only the two best species reproduce (the NEAT paper uses 20).
+    /// Default none.
+    pub population_stagnation: Option<u64>,
     /// This many best species are never removed for stagnation. Default 1.
     pub protected_species: usize,
     /// Species with more members than this copy their champion unchanged into the
@@ -306,6 +310,7 @@ impl Default for NeatConfig {
             threshold_step: 0.3,
             threshold_min: 0.3,
             stagnation_limit: 15,
+            population_stagnation: None,
             protected_species: 1,
             elitism_min_size: 5,
             survival_threshold: 0.2,
@@ -399,6 +404,9 @@ impl NeatConfig {
         }
         if self.survival_threshold == 0.0 {
             return Err(err("survival_threshold", "must be > 0".into()));
+        }
+        if self.population_stagnation == Some(0) {
+            return Err(err("population_stagnation", "must be at least 1".into()));
         }
         if self.target_species == Some(0) {
             return Err(err("target_species", "must be at least 1".into()));

@@ -50,6 +50,10 @@ pub struct Population {
     /// The master RNG: selection, crossover and mutation draw from it in a fixed
     /// sequential order.
     pub rng: Xoshiro256PlusPlus,
+    /// Best fitness the population has reached, and when it last improved
+    /// (for `population_stagnation`).
+    #[serde(default)]
+    pub record: Option<(f64, u64)>,
 }
 
 impl Population {
@@ -72,6 +76,7 @@ impl Population {
             next_species_id: 0,
             threshold: config.compat_threshold,
             rng,
+            record: None,
         }
     }
 
@@ -90,7 +95,8 @@ impl Population {
             &mut self.next_species_id,
         );
         let ranked = self.rank_members(fitness);
-        let shares = self.species_shares(&ranked, fitness, config);
+        let mut shares = self.species_shares(&ranked, fitness, config);
+        self.refocus_if_stuck(&mut shares, fitness, config);
         let counts = allocate(&shares, config.population_size);
 
         let mut children = Vec::with_capacity(config.population_size);
@@ -159,6 +165,39 @@ impl Population {
     /// fitness divided by its size. Negative fitness is shifted so the worst genome
     /// scores 0. Stagnant species get no share unless they are among the
     /// `protected_species` best.
+    /// Species indices, best (highest best-ever fitness) first; ties by id.
+    fn species_by_best(&self) -> Vec<usize> {
+        let mut by_best: Vec<usize> = (0..self.species.len()).collect();
+        by_best.sort_by(|&a, &b| {
+            self.species[b]
+                .best_fitness
+                .total_cmp(&self.species[a].best_fitness)
+                .then(self.species[a].id.cmp(&self.species[b].id))
+        });
+        by_best
+    }
+
+    /// The paper's population-level stagnation rule: when the best fitness has not
+    /// improved for `population_stagnation` generations, only the two species
+    /// with the best fitness reproduce, and the clock restarts.
+    fn refocus_if_stuck(&mut self, shares: &mut [f64], fitness: &[f64], config: &NeatConfig) {
+        let Some(limit) = config.population_stagnation else {
+            return;
+        };
+        let best = fitness.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        match self.record {
+            Some((record, since)) if best <= record => {
+                if self.generation - since >= limit {
+                    for &i in self.species_by_best().iter().skip(2) {
+                        shares[i] = 0.0;
+                    }
+                    self.record = Some((record, self.generation));
+                }
+            }
+            _ => self.record = Some((best, self.generation)),
+        }
+    }
+
     fn species_shares(
         &self,
         ranked: &[Vec<usize>],
@@ -167,13 +206,7 @@ impl Population {
     ) -> Vec<f64> {
         let min = fitness.iter().copied().fold(f64::INFINITY, f64::min);
         let shift = if min < 0.0 { -min } else { 0.0 };
-        let mut by_best: Vec<usize> = (0..self.species.len()).collect();
-        by_best.sort_by(|&a, &b| {
-            self.species[b]
-                .best_fitness
-                .total_cmp(&self.species[a].best_fitness)
-                .then(self.species[a].id.cmp(&self.species[b].id))
-        });
+        let by_best = self.species_by_best();
         let protected = &by_best[..config.protected_species.min(by_best.len())];
         self.species
             .iter()

@@ -267,3 +267,30 @@ fn stagnant_species_stop_reproducing_but_the_best_is_protected() {
         assert!(!population.species.is_empty());
     }
 }
+
+#[test]
+fn a_stuck_population_breeds_only_its_two_best_species() {
+    let config = NeatConfig {
+        population_size: 60,
+        compat_threshold: 0.3,
+        population_stagnation: Some(3),
+        stagnation_limit: 1000,
+        weight_mutation_prob: 1.0,
+        ..NeatConfig::default()
+    };
+    let mut population = Population::new(&config, 2, 1, 21);
+    let mut refocused = false;
+    for _ in 0..12 {
+        // Flat fitness: the population never improves.
+        let fitness: Vec<f64> = (0..population.genomes.len())
+            .map(|i| 1.0 + (i % 3) as f64)
+            .collect();
+        let summaries = population.advance(&fitness, &config);
+        let breeding = summaries.iter().filter(|s| s.offspring > 0).count();
+        assert_eq!(summaries.iter().map(|s| s.offspring).sum::<usize>(), 60);
+        if summaries.len() > 2 && breeding <= 2 {
+            refocused = true;
+        }
+    }
+    assert!(refocused, "after 3 flat generations only two species breed");
+}
