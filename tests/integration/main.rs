@@ -5,4 +5,5 @@ mod bench;
 mod evolve;
 mod plasticity;
 mod platformer;
+mod prune;
 mod util;

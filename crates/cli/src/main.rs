@@ -4,6 +4,7 @@ mod bench;
 mod plasticity_bench;
 mod platformer_bench;
 mod progress;
+mod prune;
 mod run;
 mod saved;
 mod significance;
@@ -65,6 +66,32 @@ enum Command {
         /// Print Graphviz DOT instead.
         #[arg(long)]
         dot: bool,
+    },
+    /// Prune a saved genome's connections by saliency, without retraining, and
+    /// chart fitness against the fraction removed beside the magnitude and random
+    /// baselines (prune.csv, prune.png).
+    Prune {
+        /// champion.ron or a checkpoint.
+        genome: PathBuf,
+        /// How connections are ranked for removal (lowest first).
+        #[arg(long, value_enum)]
+        method: prune::Method,
+        /// Fractions of the enabled connections to remove, each in [0, 1).
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9"
+        )]
+        fractions: Vec<f64>,
+        /// Output directory (default: the genome file's directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Seed of the random baseline.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// End with one line holding a JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Benchmarks: seeded runs summarised, generalization, throughput.
     Bench {
@@ -229,6 +256,21 @@ fn dispatch(cli: Cli) -> Result<()> {
             headless: _,
         } => saved::replay(&genome),
         Command::Inspect { genome, dot } => saved::inspect(&genome, dot),
+        Command::Prune {
+            genome,
+            method,
+            fractions,
+            out,
+            seed,
+            json,
+        } => prune::prune(&prune::PruneRequest {
+            genome,
+            method,
+            fractions,
+            out,
+            seed,
+            json,
+        }),
         Command::Bench { which } => bench_command(which),
     }
 }

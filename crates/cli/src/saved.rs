@@ -9,7 +9,7 @@ use sprout_network::{Network, Structure, to_dot};
 use crate::spec::{SavedGenome, load_saved_genome};
 
 /// Checks that the genome fits its task's inputs and outputs.
-fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -> Result<()> {
+pub(crate) fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -> Result<()> {
     let genome = &saved.champion.genome;
     for (what, got, want) in [
         ("inputs", genome.inputs, task.inputs()),

@@ -9,7 +9,9 @@ use crate::stats::GenerationStats;
 
 static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
-fn register_font() {
+/// Registers the shipped DejaVu Sans as plotters' "sans-serif", once, so plots
+/// need no system fonts. Every plot of Sprout's calls this before drawing text.
+pub fn register_font() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // The shipped font is valid; a failure would only leave labels out.
