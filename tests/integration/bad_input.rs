@@ -1,7 +1,7 @@
 //! Bad input gets a short error naming the file (and line or field), exit code 1,
 //! and never a panic.
 
-use crate::util::{SMALL_XOR, XOR_CONFIG, sprout_err, sprout_ok};
+use crate::util::{SMALL_XOR, XOR_CONFIG, dir_with_small_xor, sprout_err, sprout_ok};
 
 fn with_config(text: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -105,8 +105,7 @@ fn genome_with_a_dangling_connection_is_called_corrupt() {
 
 #[test]
 fn truncated_checkpoint_cannot_be_resumed() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
+    let dir = dir_with_small_xor();
     sprout_ok(
         dir.path(),
         &[

@@ -1,11 +1,10 @@
 //! `sprout evolve`, `replay` and `inspect`.
 
-use crate::util::{SMALL_XOR, XOR_CONFIG, sprout_ok, stats_without_seconds};
+use crate::util::{SMALL_XOR, XOR_CONFIG, dir_with_small_xor, sprout_ok, stats_without_seconds};
 
 #[test]
 fn evolve_writes_champion_stats_plot_and_checkpoints() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
+    let dir = dir_with_small_xor();
     let out = sprout_ok(
         dir.path(),
         &["evolve", "--config", "small.ron", "--seed", "5"],
@@ -112,8 +111,7 @@ fn inspect_prints_structure_and_dot() {
 
 #[test]
 fn resume_continues_bit_identically_to_an_uninterrupted_run() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
+    let dir = dir_with_small_xor();
     sprout_ok(
         dir.path(),
         &["evolve", "--config", "small.ron", "--out", "straight"],
@@ -148,8 +146,7 @@ fn resume_continues_bit_identically_to_an_uninterrupted_run() {
 
 #[test]
 fn thread_count_does_not_change_the_run() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
+    let dir = dir_with_small_xor();
     for threads in ["1", "2", "8"] {
         let out = format!("t{threads}");
         sprout_ok(

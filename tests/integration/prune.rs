@@ -1,23 +1,26 @@
 //! `sprout prune`.
 
-use crate::util::{SMALL_XOR, sprout_err, sprout_ok};
+use crate::util::{dir_with_small_xor, sprout_err, sprout_ok};
+
+/// A directory with a small XOR run's champion in `run/champion.ron`.
+fn small_xor_champion() -> tempfile::TempDir {
+    let dir = dir_with_small_xor();
+    let args = [
+        "evolve",
+        "--config",
+        "small.ron",
+        "--seed",
+        "2",
+        "--out",
+        "run",
+    ];
+    sprout_ok(dir.path(), &args);
+    dir
+}
 
 #[test]
 fn prune_writes_table_csv_png_and_json_with_the_baselines() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
-    sprout_ok(
-        dir.path(),
-        &[
-            "evolve",
-            "--config",
-            "small.ron",
-            "--seed",
-            "2",
-            "--out",
-            "run",
-        ],
-    );
+    let dir = small_xor_champion();
     let out = sprout_ok(
         dir.path(),
         &[
@@ -47,20 +50,7 @@ fn prune_writes_table_csv_png_and_json_with_the_baselines() {
 
 #[test]
 fn prune_rejects_bad_fractions_and_unknown_methods() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
-    sprout_ok(
-        dir.path(),
-        &[
-            "evolve",
-            "--config",
-            "small.ron",
-            "--seed",
-            "2",
-            "--out",
-            "run",
-        ],
-    );
+    let dir = small_xor_champion();
     let err = sprout_err(
         dir.path(),
         &[

@@ -58,3 +58,10 @@ pub const SMALL_XOR: &str = r#"(
 
 /// The shipped XOR experiment.
 pub const XOR_CONFIG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../configs/xor.ron");
+
+/// A temporary directory holding `small.ron` ([`SMALL_XOR`]).
+pub fn dir_with_small_xor() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
+    dir
+}

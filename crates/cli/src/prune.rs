@@ -25,9 +25,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use plotters::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
+use sprout_evolve::plot::{LineChart, RGBColor, Series, SeriesLabelPosition};
 use sprout_evolve::seed::evaluation_context;
 use sprout_evolve::{Agent, NetworkAgent, Task, evaluate};
 use sprout_genome::{Genome, NeatConfig, NodeKind};
@@ -451,66 +451,34 @@ fn json_line(request: &PruneRequest, unpruned: f64, curves: &[Curve]) -> serde_j
 /// prune.png: fitness against the fraction removed, one line per method, each
 /// starting at the unpruned genome; written atomically.
 fn plot(fractions: &[f64], curves: &[Curve], unpruned: f64, task: &str, path: &Path) -> Result<()> {
-    sprout_evolve::plot::register_font();
-    let title = format!("{task}: pruning without retraining");
-    sprout_evolve::files::replace_atomically(path, |tmp| {
-        draw(fractions, curves, unpruned, &title, tmp).map_err(std::io::Error::other)
-    })?;
-    Ok(())
-}
-
-fn draw(
-    fractions: &[f64],
-    curves: &[Curve],
-    unpruned: f64,
-    title: &str,
-    path: &Path,
-) -> Result<(), String> {
-    let root = BitMapBackend::new(path, (900, 520)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let (lo, hi) = curves
-        .iter()
-        .flat_map(|c| c.fitness.iter())
-        .fold((unpruned, unpruned), |(lo, hi), &f| (lo.min(f), hi.max(f)));
-    let pad = ((hi - lo) * 0.05).max(1e-3);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..1.0, (lo - pad)..(hi + pad))
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("fraction of connections removed")
-        .y_desc("fitness")
-        .draw()
-        .map_err(|e| e.to_string())?;
     let colors = [
         RGBColor(40, 80, 200),
         RGBColor(120, 120, 120),
         RGBColor(200, 40, 40),
     ];
-    for (c, color) in curves.iter().zip(colors) {
-        let mut points = vec![(0.0, unpruned)];
-        points.extend(fractions.iter().copied().zip(c.fitness.iter().copied()));
-        points.sort_by(|a, b| a.0.total_cmp(&b.0));
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(|e| e.to_string())?
-            .label(c.method.name())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-            });
+    let series = curves
+        .iter()
+        .zip(colors)
+        .map(|(c, color)| {
+            let mut points = vec![(0.0, unpruned)];
+            points.extend(fractions.iter().copied().zip(c.fitness.iter().copied()));
+            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            Series {
+                label: c.method.name().to_string(),
+                color,
+                points,
+            }
+        })
+        .collect();
+    LineChart {
+        title: &format!("{task}: pruning without retraining"),
+        x_label: "fraction of connections removed",
+        y_label: "fitness",
+        series,
+        legend: SeriesLabelPosition::LowerLeft,
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerLeft)
-        .draw()
-        .map_err(|e| e.to_string())?;
-    root.present().map_err(|e| e.to_string())
+    .write_png(path)?;
+    Ok(())
 }
 
 #[cfg(test)]
