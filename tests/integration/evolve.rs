@@ -200,7 +200,7 @@ fn ctrl_c_saves_a_checkpoint_that_resumes() {
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(130), "{stdout}");
-    assert!(stdout.contains("interrupted after generation"), "{stdout}");
+    assert!(stdout.contains("stopped after generation"), "{stdout}");
     let checkpoints: Vec<_> = std::fs::read_dir(dir.path().join("run/checkpoints"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

@@ -7,3 +7,4 @@ mod plasticity;
 mod platformer;
 mod prune;
 mod util;
+mod window;

@@ -2,7 +2,7 @@
 
 use crate::util::{sprout_err, sprout_ok};
 
-const SMALL_PLATFORMER: &str = r#"(
+pub const SMALL_PLATFORMER: &str = r#"(
     name: "tiny",
     generations: 3,
     stop_when_solved: false,
@@ -19,7 +19,7 @@ const SMALL_PLATFORMER: &str = r#"(
     task: Platformer(levels: Builtin(["1-1"]), max_ticks: 600),
 )"#;
 
-fn last_json(out: &str) -> serde_json::Value {
+pub fn last_json(out: &str) -> serde_json::Value {
     serde_json::from_str(out.lines().last().unwrap()).unwrap()
 }
 

@@ -1,6 +1,7 @@
 //! `sprout`: evolve, replay, inspect and benchmark NEAT networks.
 
 mod bench;
+mod levels;
 mod plasticity_bench;
 mod platformer_bench;
 mod progress;
@@ -9,6 +10,7 @@ mod run;
 mod saved;
 mod significance;
 mod spec;
+mod window;
 
 use std::path::PathBuf;
 
@@ -31,33 +33,39 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Evolve headless: progress bar, checkpoints, champion, stats and plot.
-    Evolve {
-        /// Experiment file (RON). Default: the embedded XOR experiment.
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Run seed (overrides the experiment's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Total generations, also when resuming.
-        #[arg(long)]
-        generations: Option<u64>,
-        /// Worker threads for evaluation (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Output directory (default: saves/<experiment>-<seed>/).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Continue from a run directory or a checkpoint file.
-        #[arg(long, value_name = "RUN_DIR_OR_CHECKPOINT")]
-        resume: Option<PathBuf>,
+    Evolve(RunArgs),
+    /// Evolve as `evolve` does, on worker threads, and watch the champion play in
+    /// a window with the MarI/O overlay and the HUD (platformer experiments).
+    Watch {
+        #[command(flatten)]
+        run: RunArgs,
+        #[command(flatten)]
+        shot: window::ShotArgs,
     },
-    /// Rerun a saved champion (or a checkpoint's best) and check its fitness.
+    /// Play a saved champion (or a checkpoint's best) in a window, or with
+    /// `--headless` rerun it and check its fitness bit for bit.
     Replay {
         /// champion.ron or a checkpoint.
         genome: PathBuf,
-        /// Without a window (the only mode in this build).
+        /// No window: rerun the evaluation and compare it with the recorded one
+        /// (or, with a level option, report the episode on that level).
         #[arg(long)]
         headless: bool,
+        #[command(flatten)]
+        level: levels::LevelArgs,
+        #[command(flatten)]
+        shot: window::ShotArgs,
+    },
+    /// Play a level with the keyboard (the embedded platformer experiment's rules
+    /// and first level unless told otherwise).
+    Play {
+        /// A platformer experiment whose levels and sensor grid to use.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        level: levels::LevelArgs,
+        #[command(flatten)]
+        shot: window::ShotArgs,
     },
     /// Print a saved genome's structure.
     Inspect {
@@ -98,6 +106,47 @@ enum Command {
         #[command(subcommand)]
         which: BenchCommand,
     },
+}
+
+/// Options of a run (`evolve`, `watch`).
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Experiment file (RON). Default: the embedded platformer experiment.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Run seed (overrides the experiment's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Total generations, also when resuming.
+    #[arg(long)]
+    generations: Option<u64>,
+    /// Worker threads for evaluation (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output directory (default: saves/<experiment>-<seed>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Continue from a run directory or a checkpoint file.
+    #[arg(long, value_name = "RUN_DIR_OR_CHECKPOINT")]
+    resume: Option<PathBuf>,
+}
+
+impl RunArgs {
+    /// The run these options ask for, and the worker thread count.
+    fn request(self) -> Result<(run::RunRequest, Option<usize>)> {
+        if self.generations == Some(0) {
+            anyhow::bail!("--generations must be at least 1");
+        }
+        let experiment = spec::load_experiment(self.config.as_deref())?;
+        let request = run::RunRequest {
+            experiment,
+            seed: self.seed,
+            generations: self.generations,
+            out: self.out,
+            resume: self.resume,
+        };
+        Ok((request, self.threads))
+    }
 }
 
 /// Options of the benchmarks that evolve until solved.
@@ -230,31 +279,34 @@ fn main() {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Evolve {
-            config,
-            seed,
-            generations,
-            threads,
-            out,
-            resume,
-        } => {
-            if generations == Some(0) {
-                anyhow::bail!("--generations must be at least 1");
-            }
-            let experiment = spec::load_experiment(config.as_deref())?;
-            let request = run::RunRequest {
-                experiment,
-                seed,
-                generations,
-                out,
-                resume,
-            };
+        Command::Evolve(args) => {
+            let (request, threads) = args.request()?;
             thread_pool(threads)?.install(|| run::evolve(request))
+        }
+        Command::Watch { run, shot } => {
+            let (request, threads) = run.request()?;
+            window::watch(request, threads, &shot)
         }
         Command::Replay {
             genome,
-            headless: _,
-        } => saved::replay(&genome),
+            headless,
+            level,
+            shot,
+        } => {
+            if headless || !window::HAS_WINDOW {
+                if !headless {
+                    eprintln!("(this build has no window: replaying headless)");
+                }
+                saved::replay(&genome, &level)
+            } else {
+                window::replay(&genome, &level, &shot)
+            }
+        }
+        Command::Play {
+            config,
+            level,
+            shot,
+        } => window::play(config.as_deref(), &level, &shot),
         Command::Inspect { genome, dot } => saved::inspect(&genome, dot),
         Command::Prune {
             genome,

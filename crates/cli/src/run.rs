@@ -236,6 +236,16 @@ pub fn evolve(request: RunRequest) -> Result<()> {
         progress.update(stats)
     })?;
     progress.finish();
+    print_ending(&prepared, &ending, "evolve");
+    if matches!(ending, Ending::Interrupted) {
+        std::process::exit(130);
+    }
+    Ok(())
+}
+
+/// Prints how a run ended and where its files are. `command` is the one that
+/// resumes it (`evolve` or `watch`).
+pub fn print_ending(prepared: &PreparedRun, ending: &Ending, command: &str) {
     let evolution = &prepared.evolution;
     let dir = prepared.dir.path.display();
     match ending {
@@ -263,14 +273,10 @@ pub fn evolve(request: RunRequest) -> Result<()> {
         }
         Ending::Interrupted => {
             println!(
-                "interrupted after generation {}; checkpoint saved. Continue with:\n  sprout evolve --resume {dir}",
+                "stopped after generation {}; checkpoint saved. Continue with:\n  sprout {command} --resume {dir}",
                 evolution.generation()
             );
         }
     }
     println!("saved {dir}/champion.ron, stats.csv, fitness.png and checkpoints/");
-    if matches!(ending, Ending::Interrupted) {
-        std::process::exit(130);
-    }
-    Ok(())
 }

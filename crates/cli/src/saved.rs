@@ -3,10 +3,13 @@
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use sprout_evolve::{EvolveError, evaluate};
+use sprout_evolve::{EvolveError, NetworkAgent, evaluate};
 use sprout_network::{Network, Structure, to_dot};
 
-use crate::spec::{SavedGenome, load_saved_genome};
+use sprout_platformer::PlatformerTask;
+
+use crate::levels::LevelArgs;
+use crate::spec::{SavedGenome, TaskSpec, load_saved_genome};
 
 /// Checks that the genome fits its task's inputs and outputs.
 pub(crate) fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -> Result<()> {
@@ -34,11 +37,15 @@ pub(crate) fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -
 }
 
 /// `sprout replay FILE --headless`: reruns the genome's evaluation and compares
-/// it with the recorded one.
-pub fn replay(path: &Path) -> Result<()> {
+/// it with the recorded one; with a level option, plays that level instead and
+/// reports the episode.
+pub fn replay(path: &Path, levels: &LevelArgs) -> Result<()> {
     let saved = load_saved_genome(path)?;
     let task = saved.experiment.task.build()?;
     check_shape(&saved, task.as_ref())?;
+    if levels.chosen() {
+        return replay_on_level(&saved, levels);
+    }
     let champion = &saved.champion;
     let replayed = evaluate(
         task.as_ref(),
@@ -69,6 +76,34 @@ pub fn replay(path: &Path) -> Result<()> {
         );
     }
     println!("replay matches the recording exactly");
+    Ok(())
+}
+
+/// The genome on the level the options name: one episode, reported.
+fn replay_on_level(saved: &SavedGenome, levels: &LevelArgs) -> Result<()> {
+    let TaskSpec::Platformer(config) = &saved.experiment.task else {
+        bail!(
+            "{}: --level, --seed and --difficulty choose platformer levels, and this genome is not a platformer one",
+            saved.path.display()
+        );
+    };
+    let level = levels.resolve(config)?.expect("a level option was given");
+    let task = PlatformerTask::new(config.clone())?;
+    let mut agent = NetworkAgent::new(&saved.champion.genome, &saved.experiment.neat);
+    let report = task.play(&level, &mut agent, false);
+    println!(
+        "genome {} on level {}: fitness {:.1}, progress {:.1}%, {}, {} ticks",
+        saved.champion.genome.id,
+        report.level,
+        report.fitness,
+        100.0 * report.progress,
+        if report.finished {
+            "finished".to_string()
+        } else {
+            format!("{:?}", report.cause)
+        },
+        report.ticks
+    );
     Ok(())
 }
 

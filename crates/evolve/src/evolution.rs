@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sprout_genome::{Genome, NeatConfig, Population};
+use sprout_genome::{Genome, NeatConfig, Population, SpeciesSummary};
 
 use crate::agent::NetworkAgent;
 use crate::error::EvolveError;
@@ -58,6 +58,10 @@ pub struct Evolution {
     /// The fittest genome of the latest evaluated generation.
     #[serde(default)]
     pub latest: Option<Champion>,
+    /// The species of the latest evaluated generation as they stood when it was
+    /// bred, each with its fittest member (what a viewer shows per species).
+    #[serde(default)]
+    pub species: Vec<SpeciesSummary>,
 }
 
 impl Evolution {
@@ -71,6 +75,7 @@ impl Evolution {
             best: None,
             solution: None,
             latest: None,
+            species: Vec::new(),
         }
     }
 
@@ -158,7 +163,8 @@ impl Evolution {
             .map(|g| g.enabled_count() as f64)
             .sum::<f64>()
             / n;
-        let species = self.population.advance(&fitness, neat).len();
+        self.species = self.population.advance(&fitness, neat);
+        let species = self.species.len();
         self.history.push(GenerationStats {
             generation,
             best_fitness: fitness[best_index],

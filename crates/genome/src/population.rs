@@ -26,6 +26,9 @@ pub struct SpeciesSummary {
     pub stagnant_for: u64,
     /// Children it was allotted in the next generation.
     pub offspring: usize,
+    /// Its fittest member in the evaluated generation, for viewers that show a
+    /// chosen species at play.
+    pub champion: Genome,
 }
 
 /// The whole evolutionary state. Everything that decides the next generation is
@@ -122,6 +125,7 @@ impl Population {
                 age: self.generation - s.created,
                 stagnant_for: s.stagnant_for(self.generation),
                 offspring,
+                champion: self.genomes[members[0]].clone(),
             })
             .collect();
 

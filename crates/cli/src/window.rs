@@ -1,0 +1,274 @@
+//! The window commands: `watch`, `replay` with a window, and `play`. They need
+//! the `viewer` feature (on by default); a build without it explains how to get
+//! it instead.
+
+use std::path::PathBuf;
+
+/// `--screenshot FILE --frames N`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ShotArgs {
+    /// Render, save a PNG of the window to this file, and exit.
+    #[arg(long, value_name = "PNG")]
+    pub screenshot: Option<PathBuf>,
+    /// Ticks to render before the screenshot (one tick per frame).
+    #[arg(long, default_value_t = 120, requires = "screenshot")]
+    pub frames: u32,
+}
+
+#[cfg(feature = "viewer")]
+pub use with_viewer::{play, replay, watch};
+#[cfg(not(feature = "viewer"))]
+pub use without_viewer::{play, replay, watch};
+
+#[cfg(feature = "viewer")]
+mod with_viewer {
+    use std::path::Path;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use anyhow::{Context, Result, anyhow, bail};
+    use sprout_evolve::{ChampionChoice, Evolution, GenerationStats};
+    use sprout_platformer::PlatformerTask;
+    use sprout_viewer::{
+        Capture, CaptureReport, Feed, GenerationReport, Mode, PlaySetup, ReplaySetup, SpeciesRow,
+        WatchSetup,
+    };
+
+    use super::ShotArgs;
+    use crate::levels::LevelArgs;
+    use crate::run::{self, Ending, RunRequest};
+    use crate::saved::check_shape;
+    use crate::spec::{self, TaskSpec, load_saved_genome};
+
+    impl ShotArgs {
+        fn capture(&self) -> Option<Capture> {
+            self.screenshot.as_ref().map(|path| Capture {
+                path: path.clone(),
+                frames: self.frames,
+            })
+        }
+    }
+
+    /// Prints what a screenshot captured as one JSON line.
+    fn print_capture(report: Option<CaptureReport>) {
+        if let Some(r) = report {
+            let line = serde_json::json!({
+                "screenshot": r.path,
+                "width": r.width,
+                "height": r.height,
+                "ticks": r.ticks,
+                "player_screen": r.player_screen,
+                "player_level": r.player_level,
+            });
+            println!("{line}");
+        }
+    }
+
+    /// The platformer settings of an experiment's task, or why there are none.
+    fn platformer(task: &TaskSpec, what: &str) -> Result<PlatformerTask> {
+        match task {
+            TaskSpec::Platformer(config) => Ok(PlatformerTask::new(config.clone())?),
+            other => bail!(
+                "the window shows the platformer, and {what} is a {} experiment; use `sprout evolve` or `sprout replay --headless`",
+                other.build()?.name()
+            ),
+        }
+    }
+
+    /// What the window needs to know of a finished generation.
+    fn report(
+        stats: &GenerationStats,
+        evolution: &Evolution,
+        choice: ChampionChoice,
+        task: &PlatformerTask,
+    ) -> GenerationReport {
+        let champion = evolution
+            .champion(choice)
+            .expect("a generation has been evaluated");
+        let evaluated: usize = evolution.species.iter().map(|s| s.size).sum();
+        GenerationReport {
+            generation: stats.generation,
+            best_fitness: stats.best_fitness,
+            mean_fitness: stats.mean_fitness,
+            evaluations: stats.evaluations,
+            evals_per_second: evaluated as f64 / stats.seconds.max(1e-9),
+            species: evolution
+                .species
+                .iter()
+                .map(|s| SpeciesRow {
+                    id: s.id,
+                    size: s.size,
+                    best_fitness: s.best_fitness,
+                    age: s.age,
+                    champion: s.champion.clone(),
+                })
+                .collect(),
+            champion: champion.genome.clone(),
+            champion_fitness: champion.evaluation.fitness,
+            levels: task.levels(stats.generation).to_vec(),
+        }
+    }
+
+    /// `sprout watch`: `evolve` on worker threads, the champion in a window.
+    pub fn watch(request: RunRequest, threads: Option<usize>, shot: &ShotArgs) -> Result<()> {
+        let mut prepared = run::prepare(request)?;
+        let experiment = &prepared.experiment;
+        let task = platformer(
+            &experiment.task,
+            &format!("experiment `{}`", experiment.name),
+        )?;
+        sprout_viewer::check_display()?;
+        let setup = WatchSetup {
+            feed: Feed::with_history(
+                prepared
+                    .evolution
+                    .history
+                    .iter()
+                    .map(|s| [s.best_fitness, s.mean_fitness])
+                    .collect(),
+            ),
+            neat: experiment.neat.clone(),
+            play: *task.play_settings(),
+            name: experiment.name.clone(),
+        };
+        let choice = experiment.champion;
+        println!(
+            "watching `{}` (seed {}, population {}) evolve into {}",
+            experiment.name,
+            prepared.evolution.seed,
+            experiment.neat.population_size,
+            prepared.dir.path.display()
+        );
+        // Closing the window stops evolution after the generation in flight, as
+        // Ctrl-C does; both leave a checkpoint.
+        let stop = Arc::new(AtomicBool::new(false));
+        let ctrl_c = Arc::new(AtomicBool::new(false));
+        {
+            let (stop, ctrl_c) = (stop.clone(), ctrl_c.clone());
+            ctrlc::set_handler(move || {
+                ctrl_c.store(true, Ordering::SeqCst);
+                stop.store(true, Ordering::SeqCst);
+            })?;
+        }
+        let pool = crate::thread_pool(threads)?;
+        let feed = setup.feed.clone();
+        let flag = stop.clone();
+        let worker = std::thread::Builder::new()
+            .name("evolution".into())
+            .spawn(move || {
+                let result = pool.install(|| {
+                    run::run(&mut prepared, &flag, |stats, evolution| {
+                        feed.publish(report(stats, evolution, choice, &task));
+                    })
+                });
+                feed.end(match &result {
+                    Ok(Ending::Solved) => "solved".to_string(),
+                    Ok(Ending::Finished) => "all generations ran".to_string(),
+                    Ok(Ending::Interrupted) => "stopped".to_string(),
+                    Err(e) => format!("{e:#}"),
+                });
+                (prepared, result)
+            })
+            .context("cannot start the evolution thread")?;
+        let shown = sprout_viewer::run(Mode::Watch(setup), shot.capture());
+        stop.store(true, Ordering::SeqCst);
+        let (prepared, result) = worker
+            .join()
+            .map_err(|_| anyhow!("the evolution thread panicked"))?;
+        let ending = result?;
+        print_capture(shown?);
+        run::print_ending(&prepared, &ending, "watch");
+        if ctrl_c.load(Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        Ok(())
+    }
+
+    /// `sprout replay FILE` with a window.
+    pub fn replay(path: &Path, levels: &LevelArgs, shot: &ShotArgs) -> Result<()> {
+        let saved = load_saved_genome(path)?;
+        let task = platformer(&saved.experiment.task, &path.display().to_string())?;
+        check_shape(&saved, &task)?;
+        let TaskSpec::Platformer(config) = &saved.experiment.task else {
+            unreachable!("platformer() checked the task");
+        };
+        let champion = &saved.champion;
+        let levels = match levels.resolve(config)? {
+            Some(level) => vec![level],
+            None => task.levels(champion.generation).to_vec(),
+        };
+        sprout_viewer::check_display()?;
+        let label = format!(
+            "{}: genome {} (generation {}, fitness {:.1})",
+            path.display(),
+            champion.genome.id,
+            champion.generation,
+            champion.evaluation.fitness
+        );
+        let setup = ReplaySetup {
+            genome: champion.genome.clone(),
+            neat: saved.experiment.neat.clone(),
+            play: *task.play_settings(),
+            levels,
+            label,
+        };
+        print_capture(sprout_viewer::run(Mode::Replay(setup), shot.capture())?);
+        Ok(())
+    }
+
+    /// `sprout play`: the keyboard on a level.
+    pub fn play(config: Option<&Path>, levels: &LevelArgs, shot: &ShotArgs) -> Result<()> {
+        let experiment = spec::load_experiment(config)?;
+        let task = platformer(
+            &experiment.task,
+            &format!("experiment `{}`", experiment.name),
+        )?;
+        let TaskSpec::Platformer(platformer_config) = &experiment.task else {
+            unreachable!("platformer() checked the task");
+        };
+        let levels = match levels.resolve(platformer_config)? {
+            Some(level) => vec![level],
+            None => task.levels(0).to_vec(),
+        };
+        sprout_viewer::check_display()?;
+        let mut play = *task.play_settings();
+        // A person pauses to look; MarI/O's stall rule would end the episode.
+        play.rules.stall_frames = play.rules.max_ticks.max(1) * 4;
+        print_capture(sprout_viewer::run(
+            Mode::Play(PlaySetup { play, levels }),
+            shot.capture(),
+        )?);
+        Ok(())
+    }
+}
+
+#[cfg(not(feature = "viewer"))]
+mod without_viewer {
+    use std::path::Path;
+
+    use anyhow::{Result, bail};
+
+    use super::ShotArgs;
+    use crate::levels::LevelArgs;
+    use crate::run::RunRequest;
+
+    const NO_WINDOW: &str = "this sprout was built without the window (--no-default-features); rebuild with the default features for `watch`, `play` and `replay` with a window";
+
+    /// `sprout watch` needs the viewer.
+    pub fn watch(_: RunRequest, _: Option<usize>, _: &ShotArgs) -> Result<()> {
+        bail!(NO_WINDOW)
+    }
+
+    /// `sprout replay` with a window needs the viewer.
+    pub fn replay(_: &Path, _: &LevelArgs, _: &ShotArgs) -> Result<()> {
+        bail!(NO_WINDOW)
+    }
+
+    /// `sprout play` needs the viewer.
+    pub fn play(_: Option<&Path>, _: &LevelArgs, _: &ShotArgs) -> Result<()> {
+        bail!(NO_WINDOW)
+    }
+}
+
+/// Whether this build can open a window.
+pub const HAS_WINDOW: bool = cfg!(feature = "viewer");

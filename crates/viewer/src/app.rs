@@ -1,0 +1,176 @@
+//! The Bevy app: one window, the level below a band that holds the overlay and the
+//! HUD. The simulation steps in `FixedUpdate` at 60 Hz; drawing reads it in
+//! `Update`. Evolution never runs in here: it runs on worker threads and posts
+//! [`GenerationReport`](crate::feed::GenerationReport)s to a [`Feed`].
+
+use std::sync::{Arc, Mutex};
+
+use bevy::log::LogPlugin;
+use bevy::prelude::*;
+use bevy::time::TimeUpdateStrategy;
+use sprout_genome::{Genome, NeatConfig};
+use sprout_platformer::{Level, PlaySettings};
+
+use crate::capture::{Capture, CapturePlugin, CaptureReport, CaptureSlot};
+use crate::controls::{ControlsPlugin, Playback};
+use crate::error::ViewerError;
+use crate::feed::Feed;
+use crate::hud::HudPlugin;
+use crate::layout::{WINDOW_H, WINDOW_W};
+use crate::overlay::OverlayPlugin;
+use crate::scene::ScenePlugin;
+use crate::show::Show;
+use crate::watch::{WatchPlugin, WatchState};
+
+/// Colour behind the band (overlay and HUD).
+pub const BAND_COLOR: Color = Color::srgb(0.08, 0.09, 0.12);
+
+/// `sprout watch`: evolution posts to `feed`; the window plays its champion.
+pub struct WatchSetup {
+    /// Where the evolution thread posts each generation.
+    pub feed: Feed,
+    /// How genomes are compiled (stepping, plasticity).
+    pub neat: NeatConfig,
+    /// What the champion sees and the episode rules.
+    pub play: PlaySettings,
+    /// The experiment's name, for the title.
+    pub name: String,
+}
+
+/// `sprout replay` with a window: a saved genome on chosen levels.
+pub struct ReplaySetup {
+    /// The genome.
+    pub genome: Genome,
+    /// How it is compiled.
+    pub neat: NeatConfig,
+    /// What it sees and the episode rules.
+    pub play: PlaySettings,
+    /// Levels it plays in turn (at least one).
+    pub levels: Vec<Arc<Level>>,
+    /// One line saying what is replayed.
+    pub label: String,
+}
+
+/// `sprout play`: the keyboard on chosen levels.
+pub struct PlaySetup {
+    /// Episode rules and the sensor grid shown in the overlay.
+    pub play: PlaySettings,
+    /// Levels played in turn (at least one).
+    pub levels: Vec<Arc<Level>>,
+}
+
+/// What the window does.
+pub enum Mode {
+    /// Watch evolution.
+    Watch(WatchSetup),
+    /// Replay a genome.
+    Replay(ReplaySetup),
+    /// Play by hand.
+    Play(PlaySetup),
+}
+
+/// The show on screen (none while watch waits for its first generation).
+#[derive(Resource, Default)]
+pub struct Stage {
+    /// What plays.
+    pub show: Option<Show>,
+    /// One line naming the pilot.
+    pub label: String,
+    /// The sensor grid and rules, known before any show starts.
+    pub play: PlaySettings,
+    /// Whether a person plays.
+    pub keyboard: bool,
+}
+
+/// Opens the window and runs until it is closed (or, with `capture`, until the
+/// screenshot is written). Returns what the capture saw.
+pub fn run(mode: Mode, capture: Option<Capture>) -> Result<Option<CaptureReport>, ViewerError> {
+    check_display()?;
+    let title = match &mode {
+        Mode::Watch(w) => format!("Sprout: watching {} evolve", w.name),
+        Mode::Replay(r) => format!("Sprout: {}", r.label),
+        Mode::Play(_) => "Sprout: play".to_string(),
+    };
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title,
+                    resolution: (WINDOW_W as u32, WINDOW_H as u32).into(),
+                    resizable: false,
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(LogPlugin {
+                filter: "warn,wgpu=error,naga=error,bevy_render=error,bevy_winit=error".into(),
+                ..default()
+            }),
+    )
+    .insert_resource(ClearColor(BAND_COLOR))
+    .insert_resource(Time::<Fixed>::from_hz(60.0))
+    .init_resource::<Playback>()
+    .add_plugins((ScenePlugin, OverlayPlugin, HudPlugin, ControlsPlugin));
+
+    let stage = match mode {
+        Mode::Watch(setup) => {
+            let stage = Stage {
+                show: None,
+                label: "waiting for the first champion".into(),
+                play: setup.play,
+                keyboard: false,
+            };
+            app.insert_resource(WatchState::new(setup))
+                .add_plugins(WatchPlugin);
+            stage
+        }
+        Mode::Replay(setup) => Stage {
+            show: Some(Show::of_genome(
+                setup.play,
+                setup.levels,
+                &setup.genome,
+                &setup.neat,
+            )),
+            label: setup.label,
+            play: setup.play,
+            keyboard: false,
+        },
+        Mode::Play(setup) => Stage {
+            show: Some(Show::keyboard(setup.play, setup.levels)),
+            label: "you play".into(),
+            play: setup.play,
+            keyboard: true,
+        },
+    };
+    app.insert_resource(stage);
+
+    let slot: CaptureSlot = Arc::new(Mutex::new(None));
+    if let Some(capture) = capture {
+        // One fixed step per frame, whatever the wall clock does, so frame N
+        // shows tick N and the picture repeats byte for byte.
+        app.insert_resource(TimeUpdateStrategy::FixedTimesteps(1))
+            .add_plugins(CapturePlugin::new(capture, slot.clone()));
+    }
+    match app.run() {
+        AppExit::Success => {}
+        AppExit::Error(code) => return Err(ViewerError::Exit(code.get())),
+    }
+    let report = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+    match report {
+        Some(Err(why)) => Err(ViewerError::Screenshot(why)),
+        Some(Ok(report)) => Ok(Some(report)),
+        None => Ok(None),
+    }
+}
+
+/// Fails early, with a clear message, where no window can open.
+pub fn check_display() -> Result<(), ViewerError> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        return Err(ViewerError::NoDisplay);
+    }
+    Ok(())
+}

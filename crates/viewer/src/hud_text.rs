@@ -1,0 +1,163 @@
+//! The HUD's words: pure formatting, so it is tested without a window.
+
+use crate::feed::{GenerationReport, SpeciesRow};
+use crate::show::Show;
+
+/// Speeds the window can play at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Speed {
+    /// One tick per 60 Hz step: real time.
+    #[default]
+    One,
+    /// Four ticks per step.
+    Four,
+    /// As many ticks as fit in a frame.
+    Max,
+}
+
+impl Speed {
+    /// The next faster speed (saturating).
+    pub fn faster(self) -> Speed {
+        match self {
+            Speed::One => Speed::Four,
+            Speed::Four | Speed::Max => Speed::Max,
+        }
+    }
+
+    /// The next slower speed (saturating).
+    pub fn slower(self) -> Speed {
+        match self {
+            Speed::Max => Speed::Four,
+            Speed::Four | Speed::One => Speed::One,
+        }
+    }
+
+    /// "1x", "4x" or "max" (the built-in font has no ×).
+    pub fn label(self) -> &'static str {
+        match self {
+            Speed::One => "1x",
+            Speed::Four => "4x",
+            Speed::Max => "max",
+        }
+    }
+}
+
+/// The key help line.
+pub fn help_line(keyboard_play: bool) -> &'static str {
+    if keyboard_play {
+        "Left/Right move | X or Up jump | Z run | Down crouch | R restart | Space pause | H overlay | Esc quit"
+    } else {
+        "Space pause | Right step | Up/Down speed (1x, 4x, max) | N next species | R restart | H overlay | Esc quit"
+    }
+}
+
+/// Evolution's lines: generation, species, fitness, speed of evaluation.
+pub fn evolution_lines(report: Option<&GenerationReport>, ended: Option<&str>) -> String {
+    // Always three lines, so the lines below never move.
+    let stopped = ended.map_or_else(String::new, |why| format!("   (stopped: {why})"));
+    match report {
+        None => format!("evaluating generation 0...{stopped}\n\n"),
+        Some(r) => format!(
+            "generation {}   species {}{stopped}\nbest {:.1}   mean {:.1}\n{:.0} evals/s   {} evaluations",
+            r.generation,
+            r.species.len(),
+            r.best_fitness,
+            r.mean_fitness,
+            r.evals_per_second,
+            r.evaluations
+        ),
+    }
+}
+
+/// What is playing: pilot, level, tick, fitness so far, playback state.
+pub fn show_lines(label: &str, show: Option<&Show>, speed: Speed, paused: bool) -> String {
+    let state = if paused {
+        format!("{} (paused)", speed.label())
+    } else {
+        speed.label().to_string()
+    };
+    match show {
+        None => format!("{label}\nspeed {state}"),
+        Some(show) => {
+            let episode = show.episode();
+            let end = match show.end() {
+                Some(cause) => format!("  {cause:?}"),
+                None => String::new(),
+            };
+            format!(
+                "{label}\nlevel {}  tick {}  fitness {:.1}{end}\nspeed {state}",
+                show.level().name(),
+                show.world().tick(),
+                episode.fitness()
+            )
+        }
+    }
+}
+
+/// The species panel: one row per species, best first, the shown one marked.
+pub fn species_panel(species: &[SpeciesRow], shown: Option<u64>, rows: usize) -> String {
+    let mut sorted: Vec<&SpeciesRow> = species.iter().collect();
+    sorted.sort_by(|a, b| {
+        b.best_fitness
+            .total_cmp(&a.best_fitness)
+            .then(a.id.cmp(&b.id))
+    });
+    let mut text = String::from("  species  size      best  age\n");
+    for s in sorted.iter().take(rows) {
+        let mark = if Some(s.id) == shown { '>' } else { ' ' };
+        text.push_str(&format!(
+            "{mark} {:>7}  {:>4}  {:>8.1}  {:>3}\n",
+            s.id, s.size, s.best_fitness, s.age
+        ));
+    }
+    if sorted.len() > rows {
+        text.push_str(&format!("  ... {} more\n", sorted.len() - rows));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sprout_genome::Population;
+
+    fn row(id: u64, best: f64) -> SpeciesRow {
+        SpeciesRow {
+            id,
+            size: 10,
+            best_fitness: best,
+            age: id,
+            champion: Population::new(&Default::default(), 1, 1, 0).genomes[0].clone(),
+        }
+    }
+
+    #[test]
+    fn speeds_step_up_and_down_and_saturate() {
+        assert_eq!(Speed::One.faster(), Speed::Four);
+        assert_eq!(Speed::Four.faster().faster(), Speed::Max);
+        assert_eq!(Speed::Max.slower().slower().slower(), Speed::One);
+    }
+
+    #[test]
+    fn species_panel_lists_the_best_first_and_marks_the_shown_one() {
+        let panel = species_panel(&[row(1, 5.0), row(2, 9.0), row(3, 7.0)], Some(3), 2);
+        let lines: Vec<&str> = panel.lines().collect();
+        assert!(lines[1].contains(" 2 ") && lines[1].starts_with(' '));
+        assert!(lines[2].starts_with('>') && lines[2].contains(" 3 "));
+        assert_eq!(lines[3].trim(), "... 1 more");
+    }
+
+    #[test]
+    fn evolution_lines_wait_for_the_first_generation() {
+        assert!(evolution_lines(None, None).contains("generation 0"));
+        let stopped = evolution_lines(None, Some("solved"));
+        assert!(
+            stopped
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with("(stopped: solved)")
+        );
+        assert_eq!(stopped.matches('\n').count(), 2, "three lines");
+    }
+}

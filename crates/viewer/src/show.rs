@@ -1,0 +1,248 @@
+//! What the window is playing: one episode at a time of a pilot (a network or the
+//! keyboard) on a list of levels, advanced one 60 Hz tick per call, exactly as
+//! evaluation plays it. After an episode ends the final state stays up for a
+//! moment, then the next level starts.
+
+use std::sync::Arc;
+
+use sprout_evolve::{Agent, NetworkAgent};
+use sprout_genome::{Genome, NeatConfig};
+use sprout_network::Network;
+use sprout_platformer::{Buttons, EndCause, Episode, Level, PlaySettings, World};
+
+/// Ticks the final state of an episode stays on screen.
+pub const END_PAUSE_TICKS: u32 = 60;
+
+/// Who presses the buttons.
+#[derive(Debug)]
+pub enum Pilot {
+    /// A compiled genome, exactly as evaluation runs it.
+    Network {
+        /// The genome.
+        genome: Box<Genome>,
+        /// Its compiled network and lifetime state.
+        agent: Box<NetworkAgent>,
+    },
+    /// A person at the keyboard.
+    Keyboard,
+}
+
+/// One pilot playing a sequence of levels.
+#[derive(Debug)]
+pub struct Show {
+    play: PlaySettings,
+    levels: Vec<Arc<Level>>,
+    level: usize,
+    pilot: Pilot,
+    episode: Episode,
+    observation: Vec<f64>,
+    buttons: Buttons,
+    ended_for: u32,
+    episodes: u64,
+}
+
+impl Show {
+    /// `genome` (compiled as `neat` says) playing `levels` in turn.
+    ///
+    /// # Panics
+    /// If `levels` is empty.
+    pub fn of_genome(
+        play: PlaySettings,
+        levels: Vec<Arc<Level>>,
+        genome: &Genome,
+        neat: &NeatConfig,
+    ) -> Self {
+        let agent = NetworkAgent::new(genome, neat);
+        let pilot = Pilot::Network {
+            genome: Box::new(genome.clone()),
+            agent: Box::new(agent),
+        };
+        Self::start(play, levels, pilot)
+    }
+
+    /// The keyboard playing `levels` in turn.
+    ///
+    /// # Panics
+    /// If `levels` is empty.
+    pub fn keyboard(play: PlaySettings, levels: Vec<Arc<Level>>) -> Self {
+        Self::start(play, levels, Pilot::Keyboard)
+    }
+
+    fn start(play: PlaySettings, levels: Vec<Arc<Level>>, mut pilot: Pilot) -> Self {
+        assert!(!levels.is_empty(), "a show needs a level");
+        if let Pilot::Network { agent, .. } = &mut pilot {
+            agent.reset();
+        }
+        let episode = Episode::new(levels[0].clone(), play.rules);
+        let mut show = Show {
+            play,
+            levels,
+            level: 0,
+            pilot,
+            episode,
+            observation: vec![0.0; play.sensors.len()],
+            buttons: Buttons::NONE,
+            ended_for: 0,
+            episodes: 0,
+        };
+        show.observe();
+        show
+    }
+
+    fn observe(&mut self) {
+        self.play
+            .sensors
+            .observe(self.episode.world(), &mut self.observation);
+    }
+
+    /// Advances one tick. `keys` are the buttons held on the keyboard (ignored
+    /// when a network plays).
+    pub fn step(&mut self, keys: Buttons) {
+        if self.episode.end().is_some() {
+            self.ended_for += 1;
+            if self.ended_for >= END_PAUSE_TICKS {
+                self.next_episode();
+            }
+            return;
+        }
+        match &mut self.pilot {
+            Pilot::Network { agent, .. } => {
+                self.play.step_agent(
+                    &mut self.episode,
+                    agent.as_mut(),
+                    &mut self.observation,
+                    &mut self.buttons,
+                );
+            }
+            Pilot::Keyboard => {
+                self.buttons = keys;
+                self.episode.step(keys);
+                self.observe();
+            }
+        }
+    }
+
+    /// Restarts on the next level of the list (the same level if there is one).
+    pub fn next_episode(&mut self) {
+        self.level = (self.level + 1) % self.levels.len();
+        self.restart();
+    }
+
+    /// Restarts the current level.
+    pub fn restart(&mut self) {
+        self.episode = Episode::new(self.levels[self.level].clone(), self.play.rules);
+        if let Pilot::Network { agent, .. } = &mut self.pilot {
+            agent.reset();
+        }
+        self.buttons = Buttons::NONE;
+        self.ended_for = 0;
+        self.episodes += 1;
+        self.observe();
+    }
+
+    /// The simulation as it stands.
+    pub fn world(&self) -> &World {
+        self.episode.world()
+    }
+
+    /// The episode (fitness, progress, end).
+    pub fn episode(&self) -> &Episode {
+        &self.episode
+    }
+
+    /// How the episode ended, if it has.
+    pub fn end(&self) -> Option<EndCause> {
+        self.episode.end()
+    }
+
+    /// The latest observation: what the network saw at its last decision.
+    pub fn observation(&self) -> &[f64] {
+        &self.observation
+    }
+
+    /// The buttons held this tick.
+    pub fn buttons(&self) -> Buttons {
+        self.buttons
+    }
+
+    /// The play settings (sensors, decision interval, rules).
+    pub fn play_settings(&self) -> &PlaySettings {
+        &self.play
+    }
+
+    /// The network and its genome, when a network plays.
+    pub fn network(&self) -> Option<(&Genome, &Network)> {
+        match &self.pilot {
+            Pilot::Network { genome, agent } => Some((genome.as_ref(), agent.network())),
+            Pilot::Keyboard => None,
+        }
+    }
+
+    /// Episodes started after the first.
+    pub fn episodes(&self) -> u64 {
+        self.episodes
+    }
+
+    /// The level being played.
+    pub fn level(&self) -> &Arc<Level> {
+        &self.levels[self.level]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sprout_genome::Population;
+
+    fn settings() -> PlaySettings {
+        PlaySettings::default()
+    }
+
+    #[test]
+    fn a_network_show_plays_exactly_as_evaluation() {
+        let play = settings();
+        let level = Arc::new(Level::builtin("1-1").expect("built in"));
+        let neat = NeatConfig::default();
+        let genome = Population::new(&neat, play.sensors.len(), 5, 7).genomes[0].clone();
+        let mut agent = NetworkAgent::new(&genome, &neat);
+        let report = play.play(&level, &mut agent, &mut Vec::new(), false);
+
+        let mut show = Show::of_genome(play, vec![level], &genome, &neat);
+        let mut ticks = 0;
+        while show.end().is_none() {
+            show.step(Buttons::NONE);
+            ticks += 1;
+        }
+        assert_eq!(ticks, report.ticks);
+        assert_eq!(show.episode().fitness().to_bits(), report.fitness.to_bits());
+    }
+
+    #[test]
+    fn after_an_episode_the_next_level_starts() {
+        let one = Arc::new(Level::builtin("1-1").expect("built in"));
+        let two = Arc::new(Level::builtin("1-2").expect("built in"));
+        let mut show = Show::keyboard(settings(), vec![one, two]);
+        // Standing still stalls the episode out.
+        while show.end().is_none() {
+            show.step(Buttons::NONE);
+        }
+        for _ in 0..END_PAUSE_TICKS {
+            show.step(Buttons::NONE);
+        }
+        assert_eq!(show.level().name(), "1-2");
+        assert_eq!(show.world().tick(), 0);
+        assert_eq!(show.episodes(), 1);
+    }
+
+    #[test]
+    fn the_keyboard_moves_the_player() {
+        let level = Arc::new(Level::builtin("1-1").expect("built in"));
+        let mut show = Show::keyboard(settings(), vec![level]);
+        let x0 = show.world().player().x;
+        for _ in 0..30 {
+            show.step(Buttons::RIGHT);
+        }
+        assert!(show.world().player().x > x0);
+        assert_eq!(show.buttons(), Buttons::RIGHT);
+    }
+}
