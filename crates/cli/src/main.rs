@@ -40,7 +40,7 @@ enum Command {
         #[command(flatten)]
         run: RunArgs,
         #[command(flatten)]
-        shot: window::ShotArgs,
+        window: window::WatchArgs,
     },
     /// Play a saved champion (or a checkpoint's best) in a window, or with
     /// `--headless` rerun it and check its fitness bit for bit.
@@ -283,9 +283,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             let (request, threads) = args.request()?;
             thread_pool(threads)?.install(|| run::evolve(request))
         }
-        Command::Watch { run, shot } => {
+        Command::Watch { run, window } => {
             let (request, threads) = run.request()?;
-            window::watch(request, threads, &shot)
+            window::watch(request, threads, &window)
         }
         Command::Replay {
             genome,

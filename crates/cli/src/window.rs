@@ -13,6 +13,21 @@ pub struct ShotArgs {
     /// Ticks to render before the screenshot (one tick per frame).
     #[arg(long, default_value_t = 120, requires = "screenshot")]
     pub frames: u32,
+    /// Most frames per second to draw (default 30). The game runs at 60 ticks
+    /// per second whatever this is; fewer frames leave more CPU to evolution.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=240))]
+    pub fps: Option<u32>,
+}
+
+/// `watch`'s window options.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub shot: ShotArgs,
+    /// Close the window once evolution stops (for scripted runs and
+    /// measurements); by default it stays open, replaying the champion.
+    #[arg(long)]
+    pub close_when_done: bool,
 }
 
 #[cfg(feature = "viewer")]
@@ -30,28 +45,32 @@ mod with_viewer {
     use sprout_evolve::{ChampionChoice, Evolution, GenerationStats};
     use sprout_platformer::PlatformerTask;
     use sprout_viewer::{
-        Capture, CaptureReport, Feed, GenerationReport, Mode, PlaySetup, ReplaySetup, SpeciesRow,
-        WatchSetup,
+        Capture, Feed, GenerationReport, Mode, Options, Outcome, PlaySetup, ReplaySetup,
+        SpeciesRow, WatchSetup,
     };
 
-    use super::ShotArgs;
+    use super::{ShotArgs, WatchArgs};
     use crate::levels::LevelArgs;
     use crate::run::{self, Ending, RunRequest};
     use crate::saved::check_shape;
     use crate::spec::{self, TaskSpec, load_saved_genome};
 
     impl ShotArgs {
-        fn capture(&self) -> Option<Capture> {
-            self.screenshot.as_ref().map(|path| Capture {
-                path: path.clone(),
-                frames: self.frames,
-            })
+        fn options(&self) -> Options {
+            Options {
+                capture: self.screenshot.as_ref().map(|path| Capture {
+                    path: path.clone(),
+                    frames: self.frames,
+                }),
+                close_when_done: false,
+                max_fps: self.fps.map(f64::from),
+            }
         }
     }
 
     /// Prints what a screenshot captured as one JSON line.
-    fn print_capture(report: Option<CaptureReport>) {
-        if let Some(r) = report {
+    fn print_capture(outcome: &Outcome) {
+        if let Some(r) = &outcome.capture {
             let line = serde_json::json!({
                 "screenshot": r.path,
                 "width": r.width,
@@ -110,7 +129,7 @@ mod with_viewer {
     }
 
     /// `sprout watch`: `evolve` on worker threads, the champion in a window.
-    pub fn watch(request: RunRequest, threads: Option<usize>, shot: &ShotArgs) -> Result<()> {
+    pub fn watch(request: RunRequest, threads: Option<usize>, args: &WatchArgs) -> Result<()> {
         let mut prepared = run::prepare(request)?;
         let experiment = &prepared.experiment;
         let task = platformer(
@@ -170,13 +189,25 @@ mod with_viewer {
                 (prepared, result)
             })
             .context("cannot start the evolution thread")?;
-        let shown = sprout_viewer::run(Mode::Watch(setup), shot.capture());
+        let options = Options {
+            close_when_done: args.close_when_done,
+            ..args.shot.options()
+        };
+        let shown = sprout_viewer::run(Mode::Watch(setup), options);
         stop.store(true, Ordering::SeqCst);
         let (prepared, result) = worker
             .join()
             .map_err(|_| anyhow!("the evolution thread panicked"))?;
         let ending = result?;
-        print_capture(shown?);
+        let outcome = shown?;
+        print_capture(&outcome);
+        println!(
+            "window: {} frames in {:.1} s ({:.1} per second), {} ticks played",
+            outcome.frames,
+            outcome.seconds,
+            outcome.frames as f64 / outcome.seconds.max(1e-9),
+            outcome.ticks
+        );
         run::print_ending(&prepared, &ending, "watch");
         if ctrl_c.load(Ordering::SeqCst) {
             std::process::exit(130);
@@ -212,7 +243,7 @@ mod with_viewer {
             levels,
             label,
         };
-        print_capture(sprout_viewer::run(Mode::Replay(setup), shot.capture())?);
+        print_capture(&sprout_viewer::run(Mode::Replay(setup), shot.options())?);
         Ok(())
     }
 
@@ -234,10 +265,8 @@ mod with_viewer {
         let mut play = *task.play_settings();
         // A person pauses to look; MarI/O's stall rule would end the episode.
         play.rules.stall_frames = play.rules.max_ticks.max(1) * 4;
-        print_capture(sprout_viewer::run(
-            Mode::Play(PlaySetup { play, levels }),
-            shot.capture(),
-        )?);
+        let setup = PlaySetup { play, levels };
+        print_capture(&sprout_viewer::run(Mode::Play(setup), shot.options())?);
         Ok(())
     }
 }
@@ -248,14 +277,14 @@ mod without_viewer {
 
     use anyhow::{Result, bail};
 
-    use super::ShotArgs;
+    use super::{ShotArgs, WatchArgs};
     use crate::levels::LevelArgs;
     use crate::run::RunRequest;
 
     const NO_WINDOW: &str = "this sprout was built without the window (--no-default-features); rebuild with the default features for `watch`, `play` and `replay` with a window";
 
     /// `sprout watch` needs the viewer.
-    pub fn watch(_: RunRequest, _: Option<usize>, _: &ShotArgs) -> Result<()> {
+    pub fn watch(_: RunRequest, _: Option<usize>, _: &WatchArgs) -> Result<()> {
         bail!(NO_WINDOW)
     }
 

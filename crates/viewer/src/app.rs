@@ -5,6 +5,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use std::time::{Duration, Instant};
+
 use bevy::log::LogPlugin;
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
@@ -18,12 +20,15 @@ use crate::feed::Feed;
 use crate::hud::HudPlugin;
 use crate::layout::{WINDOW_H, WINDOW_W};
 use crate::overlay::OverlayPlugin;
-use crate::scene::ScenePlugin;
+use crate::scene::{SKY, ScenePlugin};
 use crate::show::Show;
 use crate::watch::{WatchPlugin, WatchState};
 
-/// Colour behind the band (overlay and HUD).
-pub const BAND_COLOR: Color = Color::srgb(0.08, 0.09, 0.12);
+/// Frames per second the window draws at most, unless told otherwise. The
+/// simulation keeps its 60 Hz (FixedUpdate runs as often as needed per frame);
+/// the cap leaves the CPU to evolution, which matters most where the GPU is
+/// emulated (Mesa's llvmpipe costs about 25 ms of CPU per frame here).
+pub const DEFAULT_FPS: f64 = 30.0;
 
 /// `sprout watch`: evolution posts to `feed`; the window plays its champion.
 pub struct WatchSetup {
@@ -82,9 +87,68 @@ pub struct Stage {
     pub keyboard: bool,
 }
 
-/// Opens the window and runs until it is closed (or, with `capture`, until the
-/// screenshot is written). Returns what the capture saw.
-pub fn run(mode: Mode, capture: Option<Capture>) -> Result<Option<CaptureReport>, ViewerError> {
+/// How the window runs.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Take one screenshot after N ticks, then exit.
+    pub capture: Option<Capture>,
+    /// Watch mode: close the window once evolution has stopped.
+    pub close_when_done: bool,
+    /// Most frames per second drawn ([`DEFAULT_FPS`] when `None`).
+    pub max_fps: Option<f64>,
+}
+
+/// What a window session did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Outcome {
+    /// What the screenshot captured, if one was asked for.
+    pub capture: Option<CaptureReport>,
+    /// Frames drawn.
+    pub frames: u64,
+    /// Seconds the window was open.
+    pub seconds: f64,
+    /// Simulation ticks run.
+    pub ticks: u64,
+}
+
+/// The frame cap: the main thread sleeps out the rest of each frame's share.
+/// (Winit's reactive update mode does not cap the rate: window events keep
+/// waking it.)
+#[derive(Resource)]
+struct FramePace {
+    frame: Duration,
+    last: Instant,
+}
+
+fn pace_frames(mut pace: ResMut<FramePace>) {
+    let elapsed = pace.last.elapsed();
+    if elapsed < pace.frame {
+        std::thread::sleep(pace.frame - elapsed);
+    }
+    pace.last = Instant::now();
+}
+
+/// Frame statistics shared with [`run`]'s caller (the app's world is gone once it
+/// exits).
+#[derive(Resource, Clone, Default)]
+struct FrameLog(Arc<Mutex<Outcome>>);
+
+fn log_frame(log: Res<FrameLog>, playback: Res<Playback>, time: Res<Time<Real>>) {
+    let mut outcome = log.0.lock().unwrap_or_else(|e| e.into_inner());
+    outcome.frames += 1;
+    outcome.seconds = time.elapsed_secs_f64();
+    outcome.ticks = playback.ticks;
+}
+
+/// Opens the window and runs until it is closed (or until the screenshot is
+/// written, or evolution ends, as `options` say).
+pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
+    let Options {
+        capture,
+        close_when_done,
+        max_fps,
+    } = options;
+    let frame = Duration::from_secs_f64(1.0 / max_fps.unwrap_or(DEFAULT_FPS).clamp(1.0, 1000.0));
     check_display()?;
     let title = match &mode {
         Mode::Watch(w) => format!("Sprout: watching {} evolve", w.name),
@@ -108,7 +172,12 @@ pub fn run(mode: Mode, capture: Option<Capture>) -> Result<Option<CaptureReport>
                 ..default()
             }),
     )
-    .insert_resource(ClearColor(BAND_COLOR))
+    .insert_resource(ClearColor(SKY))
+    .insert_resource(FramePace {
+        frame,
+        last: Instant::now(),
+    })
+    .add_systems(Last, pace_frames)
     .insert_resource(Time::<Fixed>::from_hz(60.0))
     .init_resource::<Playback>()
     .add_plugins((ScenePlugin, OverlayPlugin, HudPlugin, ControlsPlugin));
@@ -121,7 +190,7 @@ pub fn run(mode: Mode, capture: Option<Capture>) -> Result<Option<CaptureReport>
                 play: setup.play,
                 keyboard: false,
             };
-            app.insert_resource(WatchState::new(setup))
+            app.insert_resource(WatchState::new(setup, close_when_done))
                 .add_plugins(WatchPlugin);
             stage
         }
@@ -152,16 +221,20 @@ pub fn run(mode: Mode, capture: Option<Capture>) -> Result<Option<CaptureReport>
         app.insert_resource(TimeUpdateStrategy::FixedTimesteps(1))
             .add_plugins(CapturePlugin::new(capture, slot.clone()));
     }
+    let log = FrameLog::default();
+    app.insert_resource(log.clone())
+        .add_systems(Last, log_frame);
     match app.run() {
         AppExit::Success => {}
         AppExit::Error(code) => return Err(ViewerError::Exit(code.get())),
     }
-    let report = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
-    match report {
-        Some(Err(why)) => Err(ViewerError::Screenshot(why)),
-        Some(Ok(report)) => Ok(Some(report)),
-        None => Ok(None),
-    }
+    let mut outcome = log.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    outcome.capture = match slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        Some(Err(why)) => return Err(ViewerError::Screenshot(why)),
+        Some(Ok(report)) => Some(report),
+        None => None,
+    };
+    Ok(outcome)
 }
 
 /// Fails early, with a clear message, where no window can open.

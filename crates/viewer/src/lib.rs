@@ -33,7 +33,9 @@ mod scene;
 pub mod show;
 mod watch;
 
-pub use app::{Mode, PlaySetup, ReplaySetup, WatchSetup, check_display, run};
+pub use app::{
+    DEFAULT_FPS, Mode, Options, Outcome, PlaySetup, ReplaySetup, WatchSetup, check_display, run,
+};
 pub use capture::{Capture, CaptureReport};
 pub use error::ViewerError;
 pub use feed::{Feed, GenerationReport, SpeciesRow};

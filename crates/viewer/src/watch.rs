@@ -35,11 +35,13 @@ pub struct WatchState {
     shown: Option<GenomeId>,
     /// A species' newer best, waiting for the current episode to end.
     pending: Option<Show>,
+    /// Close the window once evolution has stopped.
+    close_when_done: bool,
 }
 
 impl WatchState {
     /// Watch state for a run.
-    pub fn new(setup: WatchSetup) -> Self {
+    pub fn new(setup: WatchSetup, close_when_done: bool) -> Self {
         WatchState {
             feed: setup.feed,
             neat: setup.neat,
@@ -48,6 +50,7 @@ impl WatchState {
             focus: Focus::Champion,
             shown: None,
             pending: None,
+            close_when_done,
         }
     }
 
@@ -87,9 +90,16 @@ impl Plugin for WatchPlugin {
 }
 
 /// Reads the feed and switches the show when the focus has a new genome.
-fn poll_feed(mut watch: ResMut<WatchState>, mut stage: ResMut<Stage>) {
+fn poll_feed(
+    mut watch: ResMut<WatchState>,
+    mut stage: ResMut<Stage>,
+    mut exit: MessageWriter<AppExit>,
+) {
     let version = watch.snapshot.as_ref().map_or(0, |s| s.version);
     if let Some(snapshot) = watch.feed.since(version) {
+        if watch.close_when_done && snapshot.ended.is_some() {
+            exit.write(AppExit::Success);
+        }
         watch.snapshot = Some(snapshot);
     }
     // A species that died out hands the screen back to the champion.
