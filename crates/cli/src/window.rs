@@ -180,11 +180,13 @@ mod with_viewer {
                         feed.publish(report(stats, evolution, choice, &task));
                     })
                 });
+                // Short words: the HUD line is narrow. An error is printed in full
+                // on the terminal once the window closes.
                 feed.end(match &result {
-                    Ok(Ending::Solved) => "solved".to_string(),
-                    Ok(Ending::Finished) => "all generations ran".to_string(),
-                    Ok(Ending::Interrupted) => "stopped".to_string(),
-                    Err(e) => format!("{e:#}"),
+                    Ok(Ending::Solved) => "solved",
+                    Ok(Ending::Finished) => "finished",
+                    Ok(Ending::Interrupted) => "stopped",
+                    Err(_) => "failed (see the terminal)",
                 });
                 (prepared, result)
             })

@@ -130,13 +130,18 @@ fn pace_frames(mut pace: ResMut<FramePace>) {
 
 /// Frame statistics shared with [`run`]'s caller (the app's world is gone once it
 /// exits).
-#[derive(Resource, Clone, Default)]
-struct FrameLog(Arc<Mutex<Outcome>>);
+/// Wall-clock time, because screenshot mode makes Bevy's own clocks step by
+/// exactly one tick per frame.
+#[derive(Resource, Clone)]
+struct FrameLog {
+    outcome: Arc<Mutex<Outcome>>,
+    started: Instant,
+}
 
-fn log_frame(log: Res<FrameLog>, playback: Res<Playback>, time: Res<Time<Real>>) {
-    let mut outcome = log.0.lock().unwrap_or_else(|e| e.into_inner());
+fn log_frame(log: Res<FrameLog>, playback: Res<Playback>) {
+    let mut outcome = log.outcome.lock().unwrap_or_else(|e| e.into_inner());
     outcome.frames += 1;
-    outcome.seconds = time.elapsed_secs_f64();
+    outcome.seconds = log.started.elapsed().as_secs_f64();
     outcome.ticks = playback.ticks;
 }
 
@@ -221,14 +226,21 @@ pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
         app.insert_resource(TimeUpdateStrategy::FixedTimesteps(1))
             .add_plugins(CapturePlugin::new(capture, slot.clone()));
     }
-    let log = FrameLog::default();
+    let log = FrameLog {
+        outcome: Arc::default(),
+        started: Instant::now(),
+    };
     app.insert_resource(log.clone())
         .add_systems(Last, log_frame);
     match app.run() {
         AppExit::Success => {}
         AppExit::Error(code) => return Err(ViewerError::Exit(code.get())),
     }
-    let mut outcome = log.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut outcome = log
+        .outcome
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     outcome.capture = match slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
         Some(Err(why)) => return Err(ViewerError::Screenshot(why)),
         Some(Ok(report)) => Some(report),

@@ -22,6 +22,8 @@ pub enum Pilot {
         genome: Box<Genome>,
         /// Its compiled network and lifetime state.
         agent: Box<NetworkAgent>,
+        /// The link weights every episode starts from, in link order.
+        start_weights: Vec<f64>,
     },
     /// A person at the keyboard.
     Keyboard,
@@ -53,9 +55,11 @@ impl Show {
         neat: &NeatConfig,
     ) -> Self {
         let agent = NetworkAgent::new(genome, neat);
+        let start_weights = agent.network().links().map(|(_, _, w)| w).collect();
         let pilot = Pilot::Network {
             genome: Box::new(genome.clone()),
             agent: Box::new(agent),
+            start_weights,
         };
         Self::start(play, levels, pilot)
     }
@@ -173,9 +177,33 @@ impl Show {
     /// The network and its genome, when a network plays.
     pub fn network(&self) -> Option<(&Genome, &Network)> {
         match &self.pilot {
-            Pilot::Network { genome, agent } => Some((genome.as_ref(), agent.network())),
+            Pilot::Network { genome, agent, .. } => Some((genome.as_ref(), agent.network())),
             Pilot::Keyboard => None,
         }
+    }
+
+    /// For a plastic network, the mean |w − w₀| over its links: how far lifetime
+    /// learning has moved the weights since the episode began (`None` for fixed
+    /// weights and for the keyboard).
+    pub fn weight_drift(&self) -> Option<f64> {
+        let Pilot::Network {
+            agent,
+            start_weights,
+            ..
+        } = &self.pilot
+        else {
+            return None;
+        };
+        let network = agent.network();
+        if !network.is_plastic() {
+            return None;
+        }
+        let sum: f64 = network
+            .links()
+            .zip(start_weights)
+            .map(|((_, _, w), w0)| (w - w0).abs())
+            .sum();
+        Some(sum / start_weights.len().max(1) as f64)
     }
 
     /// Episodes started after the first.
@@ -215,6 +243,35 @@ mod tests {
         }
         assert_eq!(ticks, report.ticks);
         assert_eq!(show.episode().fitness().to_bits(), report.fitness.to_bits());
+    }
+
+    #[test]
+    fn plastic_weights_drift_during_play_and_return_at_restart() {
+        let play = settings();
+        let level = Arc::new(Level::builtin("1-1").expect("built in"));
+        let neat = NeatConfig {
+            plasticity: Some(Default::default()),
+            initial_connection: sprout_genome::InitialConnection::Full,
+            ..Default::default()
+        };
+        let genome = Population::new(&neat, play.sensors.len(), 5, 3).genomes[0].clone();
+        let mut show = Show::of_genome(play, vec![level.clone()], &genome, &neat);
+        assert_eq!(show.weight_drift(), Some(0.0));
+        for _ in 0..30 {
+            show.step(Buttons::NONE);
+        }
+        let drift = show.weight_drift().expect("a plastic network");
+        assert!(drift > 0.0, "weights moved during play");
+        show.restart();
+        assert_eq!(
+            show.weight_drift(),
+            Some(0.0),
+            "a new episode starts from the genome"
+        );
+
+        let fixed = NeatConfig::default();
+        let show = Show::of_genome(play, vec![level], &genome, &fixed);
+        assert_eq!(show.weight_drift(), None);
     }
 
     #[test]
