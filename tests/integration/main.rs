@@ -7,4 +7,6 @@ mod plasticity;
 mod platformer;
 mod prune;
 mod util;
+// The window tests need the `viewer` feature (on by default).
+#[cfg(feature = "viewer")]
 mod window;

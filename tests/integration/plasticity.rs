@@ -54,7 +54,40 @@ fn bench_plasticity_json_line_has_every_arm_and_the_p_values() {
     assert!(fixed <= 65.0, "{last}");
     let p = tmaze["p_value"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&p), "{last}");
-    assert!(out.contains("plastic vs feed-forward"), "{out}");
+    assert!(out.contains("plastic vs fixed feed-forward"), "{out}");
+
+    // The platformer with shifting controls: the same three arms.
+    let platformer = &json["platformer"];
+    for key in [
+        "fixed_mean",
+        "recurrent_mean",
+        "plastic_mean",
+        "p_value",
+        "p_value_recurrent",
+        "plastic_progress_mean",
+        "fixed_mirrored_progress_mean",
+    ] {
+        assert!(platformer.get(key).is_some(), "{key} missing from {last}");
+    }
+    assert_eq!(platformer["runs"], 2);
+    assert_eq!(platformer["generations"], 3);
+    for arm in ["fixed", "recurrent", "plastic"] {
+        let progress = platformer[format!("{arm}_progress_mean")].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&progress), "{arm}: {progress}");
+    }
+    // The occluded platformer: no module against each module.
+    let occluded = &json["occluded"];
+    for key in [
+        "none_mean",
+        "hopfield_mean",
+        "rbm_mean",
+        "p_value_hopfield",
+        "p_value_rbm",
+        "rbm_scores",
+    ] {
+        assert!(occluded.get(key).is_some(), "{key} missing from {last}");
+    }
+    assert!(occluded.get("none_mirrored_progress_mean").is_none());
 }
 
 #[test]
@@ -104,4 +137,125 @@ fn out_of_range_plasticity_names_the_field_and_line() {
     assert!(err.contains("neat.plasticity.eta_limit"), "{err}");
     let line = text.lines().position(|l| l.contains("eta_limit:")).unwrap() + 1;
     assert!(err.contains(&format!("bad.ron:{line}")), "{err}");
+}
+
+#[test]
+fn the_hebbian_platformer_experiment_evolves_and_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../configs/platformer-hebbian.ron"
+    );
+    let out = sprout_ok(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            config,
+            "--generations",
+            "2",
+            "--out",
+            "run",
+        ],
+    );
+    assert!(out.contains("finished 2 generations"), "{out}");
+    let champion = std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap();
+    assert!(champion.contains("plasticity:"), "the section is saved");
+    let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
+    assert!(
+        out.contains("replay matches the recording exactly"),
+        "{out}"
+    );
+}
+
+/// configs/xor.ron with `lifetime` modules added to its neat section.
+fn xor_with_lifetime(lifetime: &str) -> String {
+    let text = std::fs::read_to_string(crate::util::XOR_CONFIG).unwrap();
+    assert!(text.contains("    neat: (\n"));
+    text.replacen(
+        "    neat: (\n",
+        &format!("    neat: (\n        {lifetime}\n"),
+        1,
+    )
+}
+
+#[test]
+fn lifetime_modules_run_through_evolve_and_replay_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = xor_with_lifetime(
+        "lifetime: [Hopfield(capacity: 4, missing: Some(0.5)), Hebbian(eta: 0.05, bound: 3.0), \
+         ActivityPruning(threshold: 0.001, warmup: 1, interval: 1)],",
+    );
+    std::fs::write(dir.path().join("xor.ron"), text).unwrap();
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "xor.ron",
+            "--generations",
+            "3",
+            "--out",
+            "run",
+        ],
+    );
+    let champion = std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap();
+    assert!(champion.contains("Hebbian("), "the modules are saved");
+    let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
+    assert!(
+        out.contains("replay matches the recording exactly"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_lifetime_settings_name_the_field_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = xor_with_lifetime("lifetime: [Hebbian(), Hopfield(beta: -1.0)],");
+    std::fs::write(dir.path().join("bad.ron"), &text).unwrap();
+    let err = sprout_err(dir.path(), &["evolve", "--config", "bad.ron"]);
+    assert!(err.contains("neat.lifetime[1].beta"), "{err}");
+    let line = text.lines().position(|l| l.contains("beta:")).unwrap() + 1;
+    assert!(err.contains(&format!("bad.ron:{line}")), "{err}");
+
+    // XOR has two inputs: a module cannot read a fifth.
+    let text = xor_with_lifetime("lifetime: [Rbm(inputs: Range(0, 5))],");
+    std::fs::write(dir.path().join("wide.ron"), &text).unwrap();
+    let err = sprout_err(dir.path(), &["evolve", "--config", "wide.ron"]);
+    assert!(err.contains("neat.lifetime[0].inputs"), "{err}");
+    assert!(err.contains("2 inputs"), "{err}");
+
+    let text = xor_with_lifetime("lifetime: [Hopfield(capacty: 4)],");
+    std::fs::write(dir.path().join("typo.ron"), &text).unwrap();
+    let err = sprout_err(dir.path(), &["evolve", "--config", "typo.ron"]);
+    assert!(err.contains("capacty"), "{err}");
+}
+
+#[test]
+fn modules_that_append_inputs_widen_saved_genomes_and_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = xor_with_lifetime(
+        "lifetime: [Hopfield(capacity: 4, mode: Append), Rbm(hidden: 3, low: 0.0, high: 1.0)],",
+    );
+    std::fs::write(dir.path().join("xor.ron"), text).unwrap();
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "xor.ron",
+            "--generations",
+            "2",
+            "--out",
+            "run",
+        ],
+    );
+    let champion = std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap();
+    // 2 observations, 2 recalled, 3 RBM features.
+    assert!(champion.contains("inputs: 7,"), "{champion}");
+    let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
+    assert!(
+        out.contains("replay matches the recording exactly"),
+        "{out}"
+    );
 }

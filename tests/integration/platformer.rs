@@ -141,3 +141,27 @@ fn platformer_config_with_a_bad_sensor_radius_names_the_field() {
     let err = sprout_err(dir.path(), &["evolve", "--config", "bad.ron"]);
     assert!(err.contains("sensor_radius"), "{err}");
 }
+
+#[test]
+fn headless_replay_plays_a_chosen_generated_level() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tiny.ron"), SMALL_PLATFORMER).unwrap();
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "tiny.ron", "--out", "run"],
+    );
+    let out = sprout_ok(
+        dir.path(),
+        &[
+            "replay",
+            "run/champion.ron",
+            "--headless",
+            "--seed",
+            "5",
+            "--difficulty",
+            "2",
+        ],
+    );
+    assert!(out.contains("on level gen-s5-d2-l150:"), "{out}");
+    assert!(out.contains("fitness"), "{out}");
+}

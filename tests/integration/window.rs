@@ -230,30 +230,6 @@ fn level_options_are_checked() {
 }
 
 #[test]
-fn headless_replay_plays_a_chosen_generated_level() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("tiny.ron"), SMALL_PLATFORMER).unwrap();
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "tiny.ron", "--out", "run"],
-    );
-    let out = sprout_ok(
-        dir.path(),
-        &[
-            "replay",
-            "run/champion.ron",
-            "--headless",
-            "--seed",
-            "5",
-            "--difficulty",
-            "2",
-        ],
-    );
-    assert!(out.contains("on level gen-s5-d2-l150:"), "{out}");
-    assert!(out.contains("fitness"), "{out}");
-}
-
-#[test]
 fn without_a_display_the_window_commands_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_sprout"))

@@ -40,7 +40,12 @@ pub fn run_many(
         .into_par_iter()
         .map(|seed| {
             let neat = &experiment.neat;
-            let mut evolution = Evolution::new(neat, task.inputs(), task.outputs(), seed);
+            let mut evolution = Evolution::new(
+                neat,
+                neat.genome_inputs(task.inputs()),
+                task.outputs(),
+                seed,
+            );
             while !evolution.solved() && evolution.generation() < experiment.generations {
                 evolution.step(neat, task)?;
             }

@@ -208,9 +208,11 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Lifetime learning on the T-maze with a moving reward: fixed feed-forward,
-    /// fixed recurrent and plastic networks on the same budget
-    /// (configs/tmaze-*.ron), with significance tests.
+    /// Lifetime learning where it should matter, with significance tests: the
+    /// T-maze with a moving reward and the platformer with controls that swap
+    /// between episodes (fixed feed-forward, fixed recurrent and plastic arms on
+    /// the same budget), and the occluded platformer with and without Hopfield
+    /// or RBM modules (configs/tmaze-*.ron, configs/platformer-*.ron).
     Plasticity {
         /// Runs per arm, with seeds S..S+N-1.
         #[arg(long, default_value_t = 10)]

@@ -117,7 +117,12 @@ pub fn throughput(threads: usize, seconds: f64, warmup: u64, json: bool) -> Resu
     let experiment = builtin_experiment("platformer")?;
     let task = experiment.task.build()?;
     let task: &dyn Task = task.as_ref();
-    let mut evolution = Evolution::new(&experiment.neat, task.inputs(), task.outputs(), 1);
+    let mut evolution = Evolution::new(
+        &experiment.neat,
+        experiment.neat.genome_inputs(task.inputs()),
+        task.outputs(),
+        1,
+    );
     for _ in 0..warmup {
         evolution.step(&experiment.neat, task)?;
     }

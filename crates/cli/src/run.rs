@@ -144,7 +144,7 @@ pub fn prepare(request: RunRequest) -> Result<PreparedRun> {
             let task = experiment.task.build()?;
             let evolution = Evolution::new(
                 &experiment.neat,
-                task.inputs(),
+                experiment.neat.genome_inputs(task.inputs()),
                 task.outputs(),
                 experiment.seed,
             );

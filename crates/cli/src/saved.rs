@@ -15,7 +15,11 @@ use crate::spec::{SavedGenome, TaskSpec, load_saved_genome};
 pub(crate) fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -> Result<()> {
     let genome = &saved.champion.genome;
     for (what, got, want) in [
-        ("inputs", genome.inputs, task.inputs()),
+        (
+            "inputs",
+            genome.inputs,
+            saved.experiment.neat.genome_inputs(task.inputs()),
+        ),
         (
             "outputs",
             genome.outputs,

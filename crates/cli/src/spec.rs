@@ -46,10 +46,14 @@ pub type SproutExperiment = Experiment<TaskSpec>;
 
 /// The experiments embedded in the binary: (name, file text). The first is the
 /// default of `sprout evolve`.
-const BUILTIN: [(&str, &str); 10] = [
+const BUILTIN: [(&str, &str); 17] = [
     (
         "platformer",
         include_str!("../../../configs/platformer.ron"),
+    ),
+    (
+        "platformer-hebbian",
+        include_str!("../../../configs/platformer-hebbian.ron"),
     ),
     ("mario", include_str!("../../../configs/mario.ron")),
     (
@@ -72,6 +76,30 @@ const BUILTIN: [(&str, &str); 10] = [
         "tmaze-plastic",
         include_str!("../../../configs/tmaze-plastic.ron"),
     ),
+    (
+        "platformer-shifting-fixed",
+        include_str!("../../../configs/platformer-shifting-fixed.ron"),
+    ),
+    (
+        "platformer-shifting-recurrent",
+        include_str!("../../../configs/platformer-shifting-recurrent.ron"),
+    ),
+    (
+        "platformer-shifting-plastic",
+        include_str!("../../../configs/platformer-shifting-plastic.ron"),
+    ),
+    (
+        "platformer-occluded-none",
+        include_str!("../../../configs/platformer-occluded-none.ron"),
+    ),
+    (
+        "platformer-occluded-hopfield",
+        include_str!("../../../configs/platformer-occluded-hopfield.ron"),
+    ),
+    (
+        "platformer-occluded-rbm",
+        include_str!("../../../configs/platformer-occluded-rbm.ron"),
+    ),
 ];
 
 /// The embedded experiment `configs/<name>.ron`.
@@ -88,17 +116,44 @@ pub fn builtin_experiment(name: &str) -> Result<SproutExperiment> {
 
 /// Loads `path`, or the embedded default when `None`.
 pub fn load_experiment(path: Option<&Path>) -> Result<SproutExperiment> {
-    let experiment = match path {
-        Some(path) => SproutExperiment::load(path)?,
-        None => builtin_experiment(BUILTIN[0].0)?,
+    let (experiment, text) = match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
+                path: path.to_owned(),
+                error: source,
+            })?;
+            (SproutExperiment::parse(&text, path)?, Some(text))
+        }
+        None => (builtin_experiment(BUILTIN[0].0)?, None),
     };
-    experiment.task.build().with_context(|| {
-        format!(
-            "{}: task",
-            path.map_or("<embedded>".into(), |p| p.display().to_string())
-        )
-    })?;
+    let shown = path.map_or_else(|| PathBuf::from("<embedded>"), Path::to_path_buf);
+    let task = experiment
+        .task
+        .build()
+        .with_context(|| format!("{}: task", shown.display()))?;
+    check_lifetime_inputs(&experiment, task.as_ref(), &shown, text.as_deref())?;
     Ok(experiment)
+}
+
+/// Checks that the lifetime modules' input ranges fit the task's observations.
+pub fn check_lifetime_inputs(
+    experiment: &SproutExperiment,
+    task: &dyn Task,
+    path: &Path,
+    text: Option<&str>,
+) -> Result<(), EvolveError> {
+    experiment
+        .neat
+        .check_lifetime_inputs(task.inputs())
+        .map_err(|e| {
+            let field = format!("neat.{}", e.field);
+            EvolveError::Invalid {
+                path: path.to_owned(),
+                line: text.and_then(|t| sprout_evolve::files::line_of_field(t, &field)),
+                field,
+                message: e.message,
+            }
+        })
 }
 
 /// `champion.ron`: a genome with everything needed to rebuild and rerun it.
@@ -231,10 +286,11 @@ fn validate_experiment(experiment: &SproutExperiment, path: &Path) -> Result<()>
             field,
             message,
         })?;
-    experiment
+    let task = experiment
         .task
         .build()
         .with_context(|| format!("{}: task", path.display()))?;
+    check_lifetime_inputs(experiment, task.as_ref(), path, None)?;
     Ok(())
 }
 

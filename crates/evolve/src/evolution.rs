@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sprout_genome::{Genome, NeatConfig, Population, SpeciesSummary};
 
-use crate::agent::NetworkAgent;
+use crate::agent::{NetworkAgent, evaluate_learned};
 use crate::error::EvolveError;
 use crate::seed::{evaluation_context, master_seed};
 use crate::stats::GenerationStats;
@@ -65,7 +65,9 @@ pub struct Evolution {
 }
 
 impl Evolution {
-    /// A new run: generation 0 built from `seed`.
+    /// A new run: generation 0 built from `seed`. `inputs` is the genomes'
+    /// input count: `neat.genome_inputs(task.inputs())`, which adds the inputs
+    /// that `neat.lifetime` modules append to the task's observations.
     pub fn new(neat: &NeatConfig, inputs: usize, outputs: usize, seed: u64) -> Self {
         Self {
             seed,
@@ -111,12 +113,16 @@ impl Evolution {
         let started = Instant::now();
         let generation = self.population.generation;
         let seed = self.seed;
-        let evaluations: Vec<Evaluation> = self
+        // With `neat.lamarckian`, each evaluation also returns its genome with
+        // the weights learned during it.
+        let outcomes: Vec<(Evaluation, Option<Genome>)> = self
             .population
             .genomes
             .par_iter()
-            .map(|genome| evaluate(task, genome, neat, seed, generation))
+            .map(|genome| evaluate_learned(task, genome, neat, seed, generation))
             .collect();
+        let (evaluations, learned): (Vec<Evaluation>, Vec<Option<Genome>>) =
+            outcomes.into_iter().unzip();
         let fitness: Vec<f64> = evaluations.iter().map(|e| e.fitness).collect();
         if let Some((i, &bad)) = fitness.iter().enumerate().find(|(_, f)| !f.is_finite()) {
             return Err(EvolveError::NonFiniteFitness {
@@ -163,6 +169,13 @@ impl Evolution {
             .map(|g| g.enabled_count() as f64)
             .sum::<f64>()
             / n;
+        // Lamarckian runs breed from what the genomes learned (the champions
+        // recorded above keep the genomes as evaluated, so they replay exactly).
+        for (genome, learned) in self.population.genomes.iter_mut().zip(learned) {
+            if let Some(learned) = learned {
+                *genome = learned;
+            }
+        }
         self.species = self.population.advance(&fitness, neat);
         let species = self.species.len();
         self.history.push(GenerationStats {

@@ -5,6 +5,10 @@
 //! - [`Evolution`]: a run's complete state. [`Evolution::step`] evaluates a
 //!   generation in parallel with rayon and breeds the next.
 //! - [`Experiment`]: the RON experiment file (run settings, NEAT parameters, task).
+//! - [`lifetime`]: the lifetime-learning modules of `neat.lifetime`
+//!   (sprout-plasticity's Hebbian, Hopfield, RBM and pruning modules) run around
+//!   each [`NetworkAgent`] while it plays, and Lamarckian write-back
+//!   ([`evaluate_learned`]).
 //! - [`files`], [`stats`], [`plot`]: checkpoints and saves written atomically,
 //!   `stats.csv`, and `fitness.png`.
 //!
@@ -22,12 +26,13 @@ pub mod error;
 pub mod evolution;
 pub mod experiment;
 pub mod files;
+pub mod lifetime;
 pub mod plot;
 pub mod seed;
 pub mod stats;
 pub mod task;
 
-pub use agent::NetworkAgent;
+pub use agent::{NetworkAgent, evaluate_learned};
 pub use error::EvolveError;
 pub use evolution::{Champion, ChampionChoice, Evolution, evaluate};
 pub use experiment::Experiment;

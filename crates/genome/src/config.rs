@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::gene::Activation;
+use crate::lifetime::LifetimeModuleSpec;
 
 /// How the first generation is wired.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -153,6 +154,27 @@ pub struct NeatConfig {
     /// exactly those of a run without this section).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plasticity: Option<PlasticityConfig>,
+
+    /// Lifetime-learning modules run around every network while it plays, in
+    /// this order (see [`LifetimeModuleSpec`]): `Hebbian(…)`, `Hopfield(…)`,
+    /// `Rbm(…)`, `ActivityPruning(…)`. Modules that append inputs widen the
+    /// genomes ([`NeatConfig::genome_inputs`]). Default none (nothing changes,
+    /// down to the files written).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lifetime: Vec<LifetimeModuleSpec>,
+
+    /// Lamarckian write-back: weights learned during an evaluation (by the
+    /// plasticity genes or the lifetime modules) carry over from episode to
+    /// episode and are written into the genome that is bred, and connections
+    /// pruned during the lifetime are disabled in it. Needs `plasticity` or
+    /// `lifetime`. Default false: every episode starts from the genome's weights
+    /// and offspring inherit only what evolution found.
+    #[serde(skip_serializing_if = "is_false")]
+    pub lamarckian: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The `neat.plasticity` section: how the per-connection plasticity genes
@@ -319,6 +341,8 @@ impl Default for NeatConfig {
             disable_inherit_prob: 0.75,
             mutate_after_crossover_prob: 1.0,
             plasticity: None,
+            lifetime: Vec::new(),
+            lamarckian: false,
         }
     }
 }
@@ -327,10 +351,21 @@ impl Default for NeatConfig {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("neat.{field}: {message}")]
 pub struct ConfigError {
-    /// The offending field, as spelled in the config file.
-    pub field: &'static str,
+    /// The offending field, as spelled in the config file (`add_node_prob`,
+    /// `plasticity.eta_limit`, `lifetime[1].beta`).
+    pub field: String,
     /// What is wrong with it.
     pub message: String,
+}
+
+impl ConfigError {
+    /// An error about `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
 }
 
 impl NeatConfig {
@@ -423,6 +458,82 @@ impl NeatConfig {
         if let Some(plasticity) = &self.plasticity {
             plasticity.validate()?;
         }
+        for (i, module) in self.lifetime.iter().enumerate() {
+            let at = format!("lifetime[{i}]");
+            module.validate(&at)?;
+            if let LifetimeModuleSpec::Hebbian(h) = module
+                && h.modulated
+                && !self.modulated()
+            {
+                return Err(ConfigError::new(
+                    format!("{at}.modulated"),
+                    "a modulated rule needs the modulatory output of plasticity: Some((modulated: true))",
+                ));
+            }
+        }
+        if self.lamarckian && self.lifetime.is_empty() && self.plasticity.is_none() {
+            return Err(err(
+                "lamarckian",
+                "nothing learns during the lifetime: set plasticity or lifetime".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Input nodes of a genome for a task with `observations` inputs: the
+    /// lifetime modules that append inputs add theirs.
+    pub fn genome_inputs(&self, observations: usize) -> usize {
+        observations
+            + self
+                .lifetime
+                .iter()
+                .map(|m| m.extra_inputs(observations))
+                .sum::<usize>()
+    }
+
+    /// The task's observation count for a genome with `genome_inputs` inputs:
+    /// the inverse of [`NeatConfig::genome_inputs`], or `None` when no count
+    /// fits.
+    pub fn observations_of(&self, genome_inputs: usize) -> Option<usize> {
+        // genome_inputs(o) = o·(1 + whole-range appenders) + fixed extras.
+        let mut per_observation = 1;
+        let mut fixed = 0;
+        for module in &self.lifetime {
+            match module {
+                LifetimeModuleSpec::Hopfield(h)
+                    if h.mode == crate::lifetime::HopfieldMode::Append
+                        && h.inputs == crate::lifetime::InputSpan::All =>
+                {
+                    per_observation += 1;
+                }
+                _ => fixed += module.extra_inputs(0),
+            }
+        }
+        let rest = genome_inputs.checked_sub(fixed)?;
+        (rest % per_observation == 0)
+            .then_some(rest / per_observation)
+            .filter(|&o| self.genome_inputs(o) == genome_inputs)
+    }
+
+    /// Checks the lifetime modules' input ranges against a task with
+    /// `observations` inputs: each range must lie within the inputs its module
+    /// receives (the task's, plus those appended by the modules before it).
+    pub fn check_lifetime_inputs(&self, observations: usize) -> Result<(), ConfigError> {
+        let mut received = observations;
+        for (i, module) in self.lifetime.iter().enumerate() {
+            if let Some((start, end)) = module.input_range(observations)
+                && (start >= end || end > received)
+            {
+                return Err(ConfigError::new(
+                    format!("lifetime[{i}].inputs"),
+                    format!(
+                        "Range({start}, {end}) does not lie within the {received} inputs the {} module receives",
+                        module.name()
+                    ),
+                ));
+            }
+            received += module.extra_inputs(observations);
+        }
         Ok(())
     }
 
@@ -448,7 +559,7 @@ impl NeatConfig {
 }
 
 fn err(field: &'static str, message: String) -> ConfigError {
-    ConfigError { field, message }
+    ConfigError::new(field, message)
 }
 
 #[cfg(test)]
@@ -540,6 +651,130 @@ mod tests {
             ..PlasticityConfig::default()
         });
         assert_eq!(config.genome_outputs(2), 3);
+    }
+
+    #[test]
+    fn lifetime_modules_parse_with_defaults_and_reject_unknown_fields() {
+        let text = "(lifetime: [Hebbian((eta: 0.1)), Hopfield((capacity: 4, mode: Append, missing: Some(0.5))), Rbm((hidden: 3)), ActivityPruning(())], lamarckian: true)";
+        let config: NeatConfig = ron::from_str(text).unwrap();
+        assert_eq!(config.lifetime.len(), 4);
+        let LifetimeModuleSpec::Hebbian(h) = &config.lifetime[0] else {
+            panic!("{:?}", config.lifetime[0]);
+        };
+        assert_eq!((h.eta, h.a, h.bound), (0.1, 1.0, 8.0));
+        assert!(config.lamarckian);
+        config.validate().unwrap();
+        assert!(ron::from_str::<NeatConfig>("(lifetime: [Rbm((hiden: 3))])").is_err());
+        assert!(ron::from_str::<NeatConfig>("(lifetime: [Boltzmann(())])").is_err());
+        // Unset, the section is not written at all.
+        let default = ron::to_string(&NeatConfig::default()).unwrap();
+        assert!(!default.contains("lifetime") && !default.contains("lamarckian"));
+    }
+
+    #[test]
+    fn out_of_range_lifetime_settings_name_their_field() {
+        use crate::lifetime::{HebbianSpec, HopfieldSpec, InputSpan, PruningSpec, RbmSpec};
+        let cases = [
+            (
+                vec![
+                    LifetimeModuleSpec::Hebbian(HebbianSpec::default()),
+                    LifetimeModuleSpec::Hopfield(HopfieldSpec {
+                        beta: 0.0,
+                        ..HopfieldSpec::default()
+                    }),
+                ],
+                "lifetime[1].beta",
+            ),
+            (
+                vec![LifetimeModuleSpec::Rbm(RbmSpec {
+                    momentum: 1.0,
+                    ..RbmSpec::default()
+                })],
+                "lifetime[0].momentum",
+            ),
+            (
+                vec![LifetimeModuleSpec::Rbm(RbmSpec {
+                    inputs: InputSpan::Range(4, 4),
+                    ..RbmSpec::default()
+                })],
+                "lifetime[0].inputs",
+            ),
+            (
+                vec![LifetimeModuleSpec::ActivityPruning(PruningSpec {
+                    interval: 0,
+                    ..PruningSpec::default()
+                })],
+                "lifetime[0].interval",
+            ),
+            (
+                vec![LifetimeModuleSpec::Hebbian(HebbianSpec {
+                    modulated: true,
+                    ..HebbianSpec::default()
+                })],
+                "lifetime[0].modulated",
+            ),
+        ];
+        for (lifetime, field) in cases {
+            let config = NeatConfig {
+                lifetime,
+                ..NeatConfig::default()
+            };
+            let e = config.validate().unwrap_err();
+            assert_eq!(e.field, field, "{e}");
+            assert!(e.to_string().starts_with(&format!("neat.{field}: ")), "{e}");
+        }
+        let lamarckian_alone = NeatConfig {
+            lamarckian: true,
+            ..NeatConfig::default()
+        };
+        assert_eq!(lamarckian_alone.validate().unwrap_err().field, "lamarckian");
+    }
+
+    #[test]
+    fn appending_modules_widen_the_genome_and_ranges_are_checked() {
+        use crate::lifetime::{HopfieldMode, HopfieldSpec, InputSpan, RbmSpec};
+        let mut config = NeatConfig::default();
+        assert_eq!(config.genome_inputs(10), 10);
+        config.lifetime = vec![
+            LifetimeModuleSpec::Hopfield(HopfieldSpec {
+                inputs: InputSpan::Range(2, 6),
+                mode: HopfieldMode::Append,
+                ..HopfieldSpec::default()
+            }),
+            LifetimeModuleSpec::Hopfield(HopfieldSpec::default()),
+            LifetimeModuleSpec::Rbm(RbmSpec {
+                hidden: 3,
+                ..RbmSpec::default()
+            }),
+        ];
+        // 10 observations + 4 recalled + 0 (replace) + 3 features.
+        assert_eq!(config.genome_inputs(10), 17);
+        assert_eq!(config.observations_of(17), Some(10));
+        assert_eq!(config.observations_of(2), None);
+        config
+            .lifetime
+            .push(LifetimeModuleSpec::Hopfield(HopfieldSpec {
+                mode: HopfieldMode::Append,
+                ..HopfieldSpec::default()
+            }));
+        assert_eq!(config.genome_inputs(10), 27);
+        assert_eq!(config.observations_of(27), Some(10));
+        assert_eq!(config.observations_of(28), None);
+        config.lifetime.pop();
+        config.check_lifetime_inputs(10).unwrap();
+        // A later module may read what an earlier one appended, but no further.
+        config.lifetime[2] = LifetimeModuleSpec::Rbm(RbmSpec {
+            inputs: InputSpan::Range(10, 14),
+            ..RbmSpec::default()
+        });
+        config.check_lifetime_inputs(10).unwrap();
+        config.lifetime[2] = LifetimeModuleSpec::Rbm(RbmSpec {
+            inputs: InputSpan::Range(10, 15),
+            ..RbmSpec::default()
+        });
+        let e = config.check_lifetime_inputs(10).unwrap_err();
+        assert_eq!(e.field, "lifetime[2].inputs");
+        assert!(e.message.contains("14 inputs"), "{e}");
     }
 
     #[test]

@@ -11,6 +11,10 @@
 //! the coefficients of its lifetime learning rule, drawn for new links, perturbed
 //! by mutation, inherited with the gene in crossover and counted in the
 //! compatibility distance. Without it nothing changes, down to the RNG draws.
+//!
+//! `neat.lifetime` lists lifetime-learning modules ([`LifetimeModuleSpec`]) and
+//! `neat.lamarckian` asks for learned weights to be written back; this crate only
+//! holds and validates those settings (`sprout-evolve` runs the modules).
 
 pub mod config;
 pub mod crossover;
@@ -18,6 +22,7 @@ pub mod distance;
 pub mod gene;
 pub mod genome;
 pub mod innovation;
+pub mod lifetime;
 pub mod mutation;
 pub mod population;
 pub mod reproduction;
@@ -29,5 +34,8 @@ pub use distance::distance;
 pub use gene::{Activation, ConnGene, Innovation, NodeGene, NodeId, NodeKind, PlasticGene};
 pub use genome::{Genome, GenomeError, GenomeId};
 pub use innovation::InnovationTracker;
+pub use lifetime::{
+    HebbianSpec, HopfieldMode, HopfieldSpec, InputSpan, LifetimeModuleSpec, PruningSpec, RbmSpec,
+};
 pub use population::{Population, SpeciesSummary};
 pub use species::{Species, SpeciesId};

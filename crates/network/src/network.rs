@@ -37,6 +37,8 @@ pub struct Network {
     previous: Option<Vec<f64>>,
     /// Lifetime learning, when some live link is plastic.
     plasticity: Option<Plasticity>,
+    /// Value slot of the modulatory output (neuromodulated plasticity only).
+    modulator: Option<usize>,
 }
 
 /// bias + Σ weight · value(source), with two partial sums to halve the add
@@ -169,6 +171,7 @@ impl Network {
             slot_ids,
             recurrent,
             plasticity,
+            modulator,
         }
     }
 
@@ -228,6 +231,64 @@ impl Network {
         if let Some(plasticity) = &self.plasticity {
             plasticity.restore(&mut self.edge_weights);
         }
+    }
+
+    /// Starts a new episode but keeps the weights learned so far (Lamarckian
+    /// runs): clears recurrent state like [`Network::reset`] without giving
+    /// plastic links back the genome's weights.
+    pub fn reset_state(&mut self) {
+        self.values.fill(0.0);
+        self.values[self.inputs] = 1.0;
+        if let Some(previous) = &mut self.previous {
+            previous.copy_from_slice(&self.values);
+        }
+    }
+
+    /// The outputs of the latest [`Network::activate`] (zeros before the first).
+    pub fn last_outputs(&self) -> &[f64] {
+        &self.outputs
+    }
+
+    /// Value slot of each output [`Network::activate`] returns, in order.
+    pub fn output_slots(&self) -> impl Iterator<Item = usize> + '_ {
+        self.output_slots.iter().map(|&s| s as usize)
+    }
+
+    /// Value slot of the modulatory output, when the network was compiled with
+    /// neuromodulated plasticity.
+    pub fn modulator_slot(&self) -> Option<usize> {
+        self.modulator
+    }
+
+    /// Source slot of every link, in the order of [`Network::links`].
+    pub fn link_sources(&self) -> &[u32] {
+        &self.edge_sources
+    }
+
+    /// Target slot of every link, in the order of [`Network::links`]
+    /// (allocates: for set-up, not for every step).
+    pub fn link_targets(&self) -> Vec<u32> {
+        let first = self.inputs + 1;
+        let mut targets = Vec::with_capacity(self.edge_sources.len());
+        let mut start = 0usize;
+        for (k, node) in self.nodes.iter().enumerate() {
+            let end = node.edges_end as usize;
+            targets.extend(std::iter::repeat_n((first + k) as u32, end - start));
+            start = end;
+        }
+        targets
+    }
+
+    /// Node values, link sources and mutable link weights at once (all in the
+    /// orders above), for lifetime modules that read activity while they change
+    /// weights.
+    pub fn learning_parts(&mut self) -> (&[f64], &[u32], &mut [f64]) {
+        (&self.values, &self.edge_sources, &mut self.edge_weights)
+    }
+
+    /// Link weights, in the order of [`Network::links`].
+    pub fn weights(&self) -> &[f64] {
+        &self.edge_weights
     }
 
     /// Whether some link learns during the lifetime.

@@ -14,6 +14,9 @@
 //!     frame_penalty: 0.5,
 //!     finish_bonus: 1000.0,
 //!     fitness_floor: 0.0,
+//!     episodes: 1,
+//!     mirror_controls: false,
+//!     occlusion: None,
 //! )
 //! ```
 //!
@@ -30,6 +33,7 @@ use crate::episode::{EpisodeRules, PlaySettings};
 use crate::generator::{MAX_DIFFICULTY, MAX_LENGTH, MIN_LENGTH, mix};
 use crate::level::Level;
 use crate::sensors::SensorSpec;
+use crate::variation::Occlusion;
 
 /// Which levels each genome plays. Its fitness is the mean over them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +107,19 @@ pub struct PlatformerConfig {
     /// dip below zero for a slow creeper. Use a large negative value to keep raw
     /// fitness. Default 0.
     pub fitness_floor: f64,
+    /// Episodes per level in one evaluation (the agent is reset before each);
+    /// the fitness is the mean over all of them, and the evaluation is solved
+    /// only if every one finished. Default 1.
+    pub episodes: u32,
+    /// Controls that change from episode to episode: the left and right buttons
+    /// are swapped in every other episode of a level, starting from a random
+    /// one (drawn from the evaluation's random stream), so an agent must find
+    /// out during each episode which way its buttons push. Default false (no
+    /// swap and no random draw: the plain game).
+    pub mirror_controls: bool,
+    /// Hidden sensor cells: in some observations part of the grid reads a
+    /// marker value instead (see [`Occlusion`]). Default none.
+    pub occlusion: Option<Occlusion>,
 }
 
 impl Default for PlatformerConfig {
@@ -118,6 +135,9 @@ impl Default for PlatformerConfig {
             frame_penalty: play.rules.frame_penalty,
             finish_bonus: play.rules.finish_bonus,
             fitness_floor: 0.0,
+            episodes: 1,
+            mirror_controls: false,
+            occlusion: None,
         }
     }
 }
@@ -174,6 +194,17 @@ impl PlatformerConfig {
         }
         if !self.fitness_floor.is_finite() {
             return Err(err("fitness_floor", "must be finite"));
+        }
+        if !(1..=1000).contains(&self.episodes) {
+            return Err(err(
+                "episodes",
+                format!("{} is not in 1..=1000", self.episodes),
+            ));
+        }
+        if let Some(occlusion) = &self.occlusion {
+            occlusion
+                .validate()
+                .map_err(|(field, message)| err(field, message))?;
         }
         Ok(())
     }
@@ -281,6 +312,9 @@ mod tests {
             frame_penalty: 0.5,
             finish_bonus: 1000.0,
             fitness_floor: 0.0,
+            episodes: 1,
+            mirror_controls: false,
+            occlusion: None,
         )";
         let config: PlatformerConfig = ron::from_str(text).unwrap();
         assert_eq!(config, PlatformerConfig::default());
@@ -329,6 +363,16 @@ mod tests {
             "fitness_floor"
         );
         assert_eq!(field_of(|c| c.levels = LevelSet::Builtin(vec![])), "levels");
+        assert_eq!(field_of(|c| c.episodes = 0), "episodes");
+        assert_eq!(
+            field_of(|c| {
+                c.occlusion = Some(Occlusion {
+                    value: f64::NAN,
+                    ..Occlusion::default()
+                })
+            }),
+            "occlusion.value"
+        );
         let generated = |difficulty, length| LevelSet::Generated {
             seeds: vec![1],
             difficulties: vec![difficulty],

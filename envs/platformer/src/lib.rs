@@ -17,6 +17,8 @@
 //!   by a beam search over the real simulation.
 //! - [`config`], [`task`]: [`PlatformerConfig`] for experiment files and
 //!   [`PlatformerTask`], the [`sprout_evolve::Task`].
+//! - [`variation`]: episodes that differ from one another for lifetime-learning
+//!   experiments (mirrored controls, occluded sensor cells).
 
 pub mod buttons;
 pub mod config;
@@ -30,6 +32,7 @@ pub mod solver;
 pub mod task;
 pub mod tiles;
 pub mod units;
+pub mod variation;
 pub mod world;
 
 #[cfg(test)]
@@ -45,4 +48,5 @@ pub use physics::{Player, Pose};
 pub use sensors::SensorSpec;
 pub use task::{PlatformerTask, TaskError};
 pub use tiles::Tile;
+pub use variation::{EpisodeVariant, Occlusion, VariedAgent};
 pub use world::{DeathCause, Status, World};

@@ -2,13 +2,16 @@
 //!
 //! Inputs: the sensor grid (plus motion inputs if enabled), without the bias.
 //! Outputs: left, right, jump, run, down (pressed when > 0). Each evaluation plays
-//! every level of the generation's set once; fitness is the mean of the per-level
-//! MarI/O fitness (each raised to `fitness_floor`), `solved` means every level was
-//! finished, and `steps` counts simulation ticks (decisions × decision interval):
-//! one agent-step is one 60 Hz tick.
+//! every level of the generation's set `episodes` times (once by default); fitness
+//! is the mean of the per-episode MarI/O fitness (each raised to
+//! `fitness_floor`), `solved` means every episode finished, and `steps` counts
+//! simulation ticks (decisions × decision interval): one agent-step is one 60 Hz
+//! tick. With `mirror_controls` or `occlusion` each episode is a variant of the
+//! game (see [`crate::variation`]) drawn from the evaluation's random stream.
 
 use std::sync::{Arc, Mutex};
 
+use rand::{Rng, RngExt};
 use sprout_evolve::{Agent, EvalContext, Evaluation, Task};
 
 use crate::buttons::Buttons;
@@ -16,6 +19,7 @@ use crate::config::{ConfigError, LevelSet, PlatformerConfig, rotating_seed};
 use crate::episode::{EpisodeReport, PlaySettings};
 use crate::generator::{GenerateError, generate};
 use crate::level::{Level, LevelError};
+use crate::variation::{EpisodeVariant, VariedAgent};
 
 /// A shared set of levels.
 pub type Levels = Arc<[Arc<Level>]>;
@@ -163,6 +167,46 @@ impl PlatformerTask {
     pub fn play(&self, level: &Arc<Level>, agent: &mut dyn Agent, record: bool) -> EpisodeReport {
         self.play.play(level, agent, &mut Vec::new(), record)
     }
+
+    /// Plays one episode of `variant` on `level` (the plain game when the
+    /// variant is plain).
+    pub fn play_variant(
+        &self,
+        level: &Arc<Level>,
+        agent: &mut dyn Agent,
+        variant: &EpisodeVariant,
+        record: bool,
+    ) -> EpisodeReport {
+        self.play_into(level, agent, variant, &mut Vec::new(), record)
+    }
+
+    fn play_into(
+        &self,
+        level: &Arc<Level>,
+        agent: &mut dyn Agent,
+        variant: &EpisodeVariant,
+        observation: &mut Vec<f64>,
+        record: bool,
+    ) -> EpisodeReport {
+        if variant.is_plain() {
+            return self.play.play(level, agent, observation, record);
+        }
+        let side = self.play.sensors.side();
+        let mut varied = VariedAgent::new(agent, variant, side * side, self.play.sensors.len());
+        self.play.play(level, &mut varied, observation, record)
+    }
+
+    /// The variants of one level's episodes in an evaluation, drawn from `rng`
+    /// (nothing is drawn for the plain game).
+    pub fn draw_variants<R: Rng + ?Sized>(&self, rng: &mut R) -> Vec<EpisodeVariant> {
+        let first_mirrored = self.config.mirror_controls && rng.random_bool(0.5);
+        (0..self.config.episodes)
+            .map(|e| EpisodeVariant {
+                mirrored: self.config.mirror_controls && (first_mirrored ^ (e % 2 == 1)),
+                occlusion: self.config.occlusion.map(|o| (o, rng.next_u64())),
+            })
+            .collect()
+    }
 }
 
 impl Task for PlatformerTask {
@@ -183,13 +227,16 @@ impl Task for PlatformerTask {
         let mut observation = Vec::with_capacity(self.play.sensors.len());
         let (mut total, mut solved, mut steps) = (0.0, true, 0u64);
         for level in levels.iter() {
-            let report = self.play.play(level, agent, &mut observation, false);
-            total += report.fitness.max(self.config.fitness_floor);
-            solved &= report.finished;
-            steps += u64::from(report.ticks);
+            for variant in self.draw_variants(&mut ctx.rng) {
+                let report = self.play_into(level, agent, &variant, &mut observation, false);
+                total += report.fitness.max(self.config.fitness_floor);
+                solved &= report.finished;
+                steps += u64::from(report.ticks);
+            }
         }
+        let episodes = levels.len() * self.config.episodes as usize;
         Evaluation {
-            fitness: total / levels.len() as f64,
+            fitness: total / episodes as f64,
             solved,
             steps,
         }
@@ -298,6 +345,94 @@ mod tests {
         };
         let msg = PlatformerTask::new(config).unwrap_err().to_string();
         assert!(msg.contains("/nonexistent/x.ron"), "{msg}");
+    }
+
+    #[test]
+    fn the_plain_game_draws_nothing_from_the_random_stream() {
+        let task = PlatformerTask::new(PlatformerConfig::default()).unwrap();
+        let mut agent = Hopper {
+            radius: 6,
+            outputs: [-1.0; 5],
+        };
+        let mut context = ctx(0);
+        let eval = task.evaluate(&mut agent, &mut context);
+        assert_eq!(context.rng, ctx(0).rng, "no random draw");
+        let level = &task.levels(0)[0];
+        let report = task.play(level, &mut agent, false);
+        assert_eq!(eval.fitness, report.fitness.max(0.0));
+        assert!(report.progress > 0.1, "{report:?}");
+    }
+
+    #[test]
+    fn mirrored_controls_alternate_from_episode_to_episode() {
+        let config = PlatformerConfig {
+            episodes: 4,
+            mirror_controls: true,
+            ..PlatformerConfig::default()
+        };
+        let task = PlatformerTask::new(config).unwrap();
+        let variants = task.draw_variants(&mut ctx(0).rng);
+        let mirrored: Vec<bool> = variants.iter().map(|v| v.mirrored).collect();
+        assert_eq!(mirrored.iter().filter(|&&m| m).count(), 2);
+        assert!(mirrored.windows(2).all(|w| w[0] != w[1]), "{mirrored:?}");
+        // Both first sides occur over a few evaluations.
+        let firsts: Vec<bool> = (0..16)
+            .map(|seed| {
+                let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+                task.draw_variants(&mut rng)[0].mirrored
+            })
+            .collect();
+        assert!(firsts.contains(&true) && firsts.contains(&false));
+
+        // A policy that always runs right gets somewhere in the plain episodes
+        // and walks into the level's left wall in the mirrored ones.
+        let mut agent = Hopper {
+            radius: 6,
+            outputs: [-1.0; 5],
+        };
+        let level = &task.levels(0)[0];
+        let plain = task.play(level, &mut agent, false);
+        let mirror = EpisodeVariant {
+            mirrored: true,
+            occlusion: None,
+        };
+        let swapped = task.play_variant(level, &mut agent, &mirror, false);
+        assert!(plain.progress > 0.1, "{plain:?}");
+        assert_eq!(swapped.progress, 0.0, "{swapped:?}");
+        let eval = task.evaluate(&mut agent, &mut ctx(3));
+        let mean = (plain.fitness.max(0.0) + swapped.fitness.max(0.0)) / 2.0;
+        assert_eq!(eval.fitness, mean);
+        assert!(!eval.solved);
+        assert_eq!(
+            eval.steps,
+            2 * u64::from(plain.ticks + swapped.ticks),
+            "four episodes"
+        );
+    }
+
+    #[test]
+    fn occluded_evaluations_repeat_exactly_and_differ_from_the_plain_game() {
+        let config = PlatformerConfig {
+            occlusion: Some(crate::Occlusion {
+                fraction: 0.3,
+                probability: 1.0,
+                ..crate::Occlusion::default()
+            }),
+            ..PlatformerConfig::default()
+        };
+        let task = PlatformerTask::new(config).unwrap();
+        let hopper = || Hopper {
+            radius: 6,
+            outputs: [-1.0; 5],
+        };
+        let a = task.evaluate(&mut hopper(), &mut ctx(1));
+        let b = task.evaluate(&mut hopper(), &mut ctx(1));
+        assert_eq!(a, b);
+        let plain = PlatformerTask::new(PlatformerConfig::default())
+            .unwrap()
+            .evaluate(&mut hopper(), &mut ctx(1));
+        // The hopper reads the cells ahead of it: hiding them changes its run.
+        assert_ne!(a, plain);
     }
 
     #[test]
