@@ -46,7 +46,7 @@ pub type SproutExperiment = Experiment<TaskSpec>;
 
 /// The experiments embedded in the binary: (name, file text). The first is the
 /// default of `sprout evolve`.
-const BUILTIN: [(&str, &str); 17] = [
+const BUILTIN: [(&str, &str); 18] = [
     (
         "platformer",
         include_str!("../../../configs/platformer.ron"),
@@ -64,6 +64,10 @@ const BUILTIN: [(&str, &str); 17] = [
     ("pole", include_str!("../../../configs/pole.ron")),
     ("dpv", include_str!("../../../configs/dpv.ron")),
     ("dpnv", include_str!("../../../configs/dpnv.ron")),
+    (
+        "dpnv-sprout",
+        include_str!("../../../configs/dpnv-sprout.ron"),
+    ),
     (
         "tmaze-fixed",
         include_str!("../../../configs/tmaze-fixed.ron"),
