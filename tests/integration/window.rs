@@ -244,3 +244,22 @@ fn without_a_display_the_window_commands_say_so() {
     assert!(stderr.contains("no display"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn the_window_refuses_a_non_platformer_genome_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("xor.ron"),
+        "(name: \"x\", generations: 2, stop_when_solved: false, task: Xor)",
+    )
+    .unwrap();
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "xor.ron", "--out", "run"],
+    );
+    let err = sprout_err(dir.path(), &["replay", "run/champion.ron"]);
+    assert!(err.contains("runs task `xor`"), "{err}");
+    assert!(err.contains("--headless"), "{err}");
+    let err = sprout_err(dir.path(), &["watch", "--config", "xor.ron"]);
+    assert!(err.contains("runs task `xor`"), "{err}");
+}

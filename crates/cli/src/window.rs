@@ -88,7 +88,7 @@ mod with_viewer {
         match task {
             TaskSpec::Platformer(config) => Ok(PlatformerTask::new(config.clone())?),
             other => bail!(
-                "the window shows the platformer, and {what} is a {} experiment; use `sprout evolve` or `sprout replay --headless`",
+                "the window shows the platformer, and {what} runs task `{}`; use `sprout evolve` or `sprout replay --headless`",
                 other.build()?.name()
             ),
         }
