@@ -181,12 +181,20 @@ fn xor_with_lifetime(lifetime: &str) -> String {
 
 #[test]
 fn lifetime_modules_run_through_evolve_and_replay_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = xor_with_lifetime(
+    let champion = evolve_and_replay(
         "lifetime: [Hopfield(capacity: 4, missing: Some(0.5)), Hebbian(eta: 0.05, bound: 3.0), \
          ActivityPruning(threshold: 0.001, warmup: 1, interval: 1)],",
+        3,
     );
-    std::fs::write(dir.path().join("xor.ron"), text).unwrap();
+    assert!(champion.contains("Hebbian("), "the modules are saved");
+}
+
+/// Evolves XOR with `lifetime` for `generations`, checks that the champion
+/// replays exactly, and returns the champion file.
+fn evolve_and_replay(lifetime: &str, generations: u32) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("xor.ron"), xor_with_lifetime(lifetime)).unwrap();
+    let generations = generations.to_string();
     sprout_ok(
         dir.path(),
         &[
@@ -194,18 +202,17 @@ fn lifetime_modules_run_through_evolve_and_replay_exactly() {
             "--config",
             "xor.ron",
             "--generations",
-            "3",
+            &generations,
             "--out",
             "run",
         ],
     );
-    let champion = std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap();
-    assert!(champion.contains("Hebbian("), "the modules are saved");
     let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
     assert!(
         out.contains("replay matches the recording exactly"),
         "{out}"
     );
+    std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap()
 }
 
 #[test]
@@ -233,29 +240,10 @@ fn bad_lifetime_settings_name_the_field_and_line() {
 
 #[test]
 fn modules_that_append_inputs_widen_saved_genomes_and_replay() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = xor_with_lifetime(
+    let champion = evolve_and_replay(
         "lifetime: [Hopfield(capacity: 4, mode: Append), Rbm(hidden: 3, low: 0.0, high: 1.0)],",
+        2,
     );
-    std::fs::write(dir.path().join("xor.ron"), text).unwrap();
-    sprout_ok(
-        dir.path(),
-        &[
-            "evolve",
-            "--config",
-            "xor.ron",
-            "--generations",
-            "2",
-            "--out",
-            "run",
-        ],
-    );
-    let champion = std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap();
     // 2 observations, 2 recalled, 3 RBM features.
     assert!(champion.contains("inputs: 7,"), "{champion}");
-    let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
-    assert!(
-        out.contains("replay matches the recording exactly"),
-        "{out}"
-    );
 }
