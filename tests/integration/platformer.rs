@@ -1,6 +1,6 @@
 //! The platformer through the binary: evolve, replay, and its benchmarks.
 
-use crate::util::{sprout_err, sprout_ok};
+use crate::util::{TINY_XOR, dir_with_run, sprout_err, sprout_ok};
 
 pub const SMALL_PLATFORMER: &str = r#"(
     name: "tiny",
@@ -25,12 +25,7 @@ pub fn last_json(out: &str) -> serde_json::Value {
 
 #[test]
 fn platformer_champion_replays_to_the_recorded_fitness() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("tiny.ron"), SMALL_PLATFORMER).unwrap();
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "tiny.ron", "--out", "run"],
-    );
+    let dir = dir_with_run("tiny.ron", SMALL_PLATFORMER);
     let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
     assert!(
         out.contains("replay matches the recording exactly"),
@@ -92,16 +87,7 @@ fn bench_platformer_and_generalize_report_their_keys() {
 
 #[test]
 fn bench_generalize_rejects_a_non_platformer_champion() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("xor.ron"),
-        "(name: \"x\", generations: 2, stop_when_solved: false, task: Xor)",
-    )
-    .unwrap();
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "xor.ron", "--out", "run"],
-    );
+    let dir = dir_with_run("xor.ron", TINY_XOR);
     let err = sprout_err(
         dir.path(),
         &["bench", "generalize", "--genome", "run/champion.ron"],
@@ -144,12 +130,7 @@ fn platformer_config_with_a_bad_sensor_radius_names_the_field() {
 
 #[test]
 fn headless_replay_plays_a_chosen_generated_level() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("tiny.ron"), SMALL_PLATFORMER).unwrap();
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "tiny.ron", "--out", "run"],
-    );
+    let dir = dir_with_run("tiny.ron", SMALL_PLATFORMER);
     let out = sprout_ok(
         dir.path(),
         &[

@@ -65,3 +65,15 @@ pub fn dir_with_small_xor() -> tempfile::TempDir {
     std::fs::write(dir.path().join("small.ron"), SMALL_XOR).unwrap();
     dir
 }
+
+/// A two-generation XOR experiment (for "not a platformer genome" checks).
+pub const TINY_XOR: &str = "(name: \"x\", generations: 2, stop_when_solved: false, task: Xor)";
+
+/// A temporary directory where `file` holds `config` and `sprout evolve` has
+/// written its run to `run/` (so `run/champion.ron` exists).
+pub fn dir_with_run(file: &str, config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(file), config).unwrap();
+    sprout_ok(dir.path(), &["evolve", "--config", file, "--out", "run"]);
+    dir
+}

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::platformer::{SMALL_PLATFORMER, last_json};
-use crate::util::{sprout_err, sprout_ok};
+use crate::util::{TINY_XOR, dir_with_run, sprout_err};
 
 /// The player's colour (`sprout_viewer::PLAYER_COLOR`, sRGB 0.9, 0.08, 0.08).
 const PLAYER_RGB: [u8; 3] = [230, 20, 20];
@@ -132,12 +132,7 @@ fn replay_screenshot_shows_the_player_where_the_simulation_has_it() {
     if !window_tests_possible() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("tiny.ron"), SMALL_PLATFORMER).unwrap();
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "tiny.ron", "--out", "run"],
-    );
+    let dir = dir_with_run("tiny.ron", SMALL_PLATFORMER);
     let out = sprout_in_window(
         dir.path(),
         &[
@@ -247,16 +242,7 @@ fn without_a_display_the_window_commands_say_so() {
 
 #[test]
 fn the_window_refuses_a_non_platformer_genome_by_name() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("xor.ron"),
-        "(name: \"x\", generations: 2, stop_when_solved: false, task: Xor)",
-    )
-    .unwrap();
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "xor.ron", "--out", "run"],
-    );
+    let dir = dir_with_run("xor.ron", TINY_XOR);
     let err = sprout_err(dir.path(), &["replay", "run/champion.ron"]);
     assert!(err.contains("runs task `xor`"), "{err}");
     assert!(err.contains("--headless"), "{err}");

@@ -6,10 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use sprout_platformer::generator::{MAX_DIFFICULTY, MAX_LENGTH, MIN_LENGTH};
-use sprout_platformer::{Level, LevelSet, PlatformerConfig, generate};
-
-/// Length of a generated level when neither the option nor the experiment says.
-const DEFAULT_LENGTH: u32 = 150;
+use sprout_platformer::{Level, PlatformerConfig, generate};
 
 /// The level options of `replay` and `play`.
 #[derive(clap::Args, Debug, Default, Clone)]
@@ -48,10 +45,7 @@ impl LevelArgs {
         if difficulty > MAX_DIFFICULTY {
             bail!("--difficulty {difficulty} is not in 0..={MAX_DIFFICULTY}");
         }
-        let length = self.length.unwrap_or(match &config.levels {
-            LevelSet::Generated { length, .. } | LevelSet::Rotating { length, .. } => *length,
-            LevelSet::Builtin(_) | LevelSet::Files(_) => DEFAULT_LENGTH,
-        });
+        let length = self.length.unwrap_or(config.generated_length());
         if !(MIN_LENGTH..=MAX_LENGTH).contains(&length) {
             bail!("--length {length} is not in {MIN_LENGTH}..={MAX_LENGTH}");
         }

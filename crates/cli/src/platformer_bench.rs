@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use serde_json::json;
 use sprout_evolve::{Evolution, NetworkAgent, Task, evaluate};
-use sprout_platformer::{LevelSet, PlatformerTask, generate};
+use sprout_platformer::{PlatformerTask, generate};
 
 use crate::spec::{TaskSpec, builtin_experiment, load_saved_genome};
 
@@ -35,10 +35,7 @@ pub fn generalize(request: &GeneralizeRequest, json: bool) -> Result<()> {
     let TaskSpec::Platformer(config) = &saved.experiment.task else {
         bail!("{}: not a platformer champion", request.genome.display());
     };
-    let length = request.length.unwrap_or(match &config.levels {
-        LevelSet::Generated { length, .. } | LevelSet::Rotating { length, .. } => *length,
-        _ => 150,
-    });
+    let length = request.length.unwrap_or(config.generated_length());
     let task = PlatformerTask::new(config.clone())?;
     let cases: Vec<(u32, u64)> = request
         .difficulties

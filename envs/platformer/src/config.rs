@@ -278,6 +278,15 @@ impl PlatformerConfig {
         }
     }
 
+    /// The length, in tiles, of generated levels that stand in for this
+    /// experiment's (its own generated length, or 150 for hand-made levels).
+    pub fn generated_length(&self) -> u32 {
+        match &self.levels {
+            LevelSet::Generated { length, .. } | LevelSet::Rotating { length, .. } => *length,
+            LevelSet::Builtin(_) | LevelSet::Files(_) => 150,
+        }
+    }
+
     /// The sensor, decision and episode settings these fields describe.
     pub fn play_settings(&self) -> PlaySettings {
         PlaySettings {
@@ -299,6 +308,20 @@ impl PlatformerConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_length_follows_the_experiment_or_defaults_to_150() {
+        assert_eq!(PlatformerConfig::default().generated_length(), 150);
+        let config = PlatformerConfig {
+            levels: LevelSet::Generated {
+                seeds: vec![1],
+                difficulties: vec![2],
+                length: 200,
+            },
+            ..Default::default()
+        };
+        assert_eq!(config.generated_length(), 200);
+    }
 
     #[test]
     fn documented_example_parses_to_the_defaults() {
