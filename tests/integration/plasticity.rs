@@ -247,3 +247,55 @@ fn modules_that_append_inputs_widen_saved_genomes_and_replay() {
     // 2 observations, 2 recalled, 3 RBM features.
     assert!(champion.contains("inputs: 7,"), "{champion}");
 }
+
+#[test]
+fn evolved_module_genes_are_saved_inspected_replayed_and_checked_on_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = xor_with_lifetime(
+        "lifetime: [Hebbian(eta: 0.05, bound: 3.0, evolve: true)], \
+         module_genes: (mutation_prob: 1.0),",
+    );
+    std::fs::write(dir.path().join("xor.ron"), &text).unwrap();
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "xor.ron",
+            "--generations",
+            "4",
+            "--out",
+            "run",
+        ],
+    );
+    let champion = std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap();
+    assert!(champion.contains("module_params: ["), "{champion}");
+    let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
+    assert!(
+        out.contains("replay matches the recording exactly"),
+        "{out}"
+    );
+    let out = sprout_ok(dir.path(), &["inspect", "run/champion.ron"]);
+    assert!(out.contains("module genes Hebbian[0].eta "), "{out}");
+    assert!(out.contains("Hebbian[0].d "), "{out}");
+
+    // A hand-edited file whose η went negative is refused with the setting named.
+    let start = champion.find("module_params: [").unwrap() + "module_params: [".len();
+    let mut bad = champion.clone();
+    let end = start + bad[start..].find(',').unwrap();
+    bad.replace_range(start..end, "\n                -0.5");
+    std::fs::write(dir.path().join("bad.ron"), &bad).unwrap();
+    let err = sprout_err(dir.path(), &["replay", "bad.ron", "--headless"]);
+    assert!(err.contains("bad.ron"), "{err}");
+    assert!(err.contains("lifetime[0].eta"), "{err}");
+    // One gene missing: the count is named.
+    let mut short = champion;
+    let end = start + short[start..].find(',').unwrap() + 1;
+    short.replace_range(start..end, "");
+    std::fs::write(dir.path().join("short.ron"), &short).unwrap();
+    let err = sprout_err(dir.path(), &["inspect", "short.ron"]);
+    assert!(
+        err.contains("4 module genes") && err.contains("evolves 5"),
+        "{err}"
+    );
+}

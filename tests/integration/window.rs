@@ -13,6 +13,9 @@ use crate::util::{TINY_XOR, dir_with_run, sprout_err};
 
 /// The player's colour (`sprout_viewer::PLAYER_COLOR`, sRGB 0.9, 0.08, 0.08).
 const PLAYER_RGB: [u8; 3] = [230, 20, 20];
+/// The overlay's colour for a grid cell hidden from the network (sRGB 0.45,
+/// 0.2, 0.55).
+const HIDDEN_RGB: [u8; 3] = [115, 51, 140];
 
 /// Whether screenshots can be taken here; panics if CI demands them and they
 /// cannot.
@@ -81,6 +84,14 @@ impl Shot {
         colors.len()
     }
 
+    /// Pixels within 12 of `rgb` in every channel.
+    fn pixels_of(&self, rgb: [u8; 3]) -> usize {
+        self.rgb
+            .chunks_exact(3)
+            .filter(|p| p.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) <= 12))
+            .count()
+    }
+
     /// Pixels of the player's colour within `radius` of (`x`, `y`).
     fn player_pixels_near(&self, [x, y]: [f64; 2], radius: i64) -> usize {
         let mut count = 0;
@@ -146,6 +157,37 @@ fn replay_screenshot_shows_the_player_where_the_simulation_has_it() {
     );
     let report = check_shot(dir.path(), &out, "shot.png");
     assert_eq!(report["ticks"], 90);
+    let hidden = Shot::load(&dir.path().join("shot.png")).pixels_of(HIDDEN_RGB);
+    assert_eq!(hidden, 0, "the plain game hides no cells");
+}
+
+#[test]
+fn replay_of_an_occluded_experiment_marks_the_hidden_cells() {
+    if !window_tests_possible() {
+        return;
+    }
+    // Every observation loses half its grid cells.
+    let config = SMALL_PLATFORMER.replace(
+        "max_ticks: 600)",
+        "max_ticks: 600, occlusion: Some(probability: 1.0))",
+    );
+    assert_ne!(config, SMALL_PLATFORMER);
+    let dir = dir_with_run("occluded.ron", &config);
+    let out = sprout_in_window(
+        dir.path(),
+        &[
+            "replay",
+            "run/champion.ron",
+            "--screenshot",
+            "shot.png",
+            "--frames",
+            "90",
+        ],
+    );
+    check_shot(dir.path(), &out, "shot.png");
+    // 85 of the 169 overlay cells (each several pixels square) are marked.
+    let hidden = Shot::load(&dir.path().join("shot.png")).pixels_of(HIDDEN_RGB);
+    assert!(hidden >= 85 * 9, "only {hidden} hidden-cell pixels");
 }
 
 #[test]

@@ -158,6 +158,18 @@ pub fn inspect(path: &Path, dot: bool) -> Result<()> {
         },
         structure.dead_nodes()
     );
+    let neat = &saved.experiment.neat;
+    if !genome.module_params.is_empty() {
+        let genes: Vec<String> = neat
+            .module_gene_layout()
+            .zip(&genome.module_params)
+            .map(|((module, gene), value)| {
+                let name = neat.lifetime[module].name();
+                format!("{name}[{module}].{} {value:.4}", gene.name)
+            })
+            .collect();
+        println!("module genes {}", genes.join(", "));
+    }
     println!("\n  node  kind     activation     bias");
     for n in &genome.nodes {
         println!(

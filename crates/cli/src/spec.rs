@@ -10,7 +10,7 @@ use sprout_classic::tmaze::TMazeConfig;
 use sprout_classic::xor::Xor;
 use sprout_evolve::files::parse_ron;
 use sprout_evolve::{Champion, Evolution, EvolveError, Experiment, Task};
-use sprout_genome::Genome;
+use sprout_genome::{Genome, NeatConfig};
 use sprout_platformer::{PlatformerConfig, PlatformerTask};
 
 /// The task section of an experiment file.
@@ -229,11 +229,7 @@ pub fn load_saved_genome(path: &Path) -> Result<SavedGenome> {
             champion: file.champion,
         }
     };
-    check_genome(
-        &saved.champion.genome,
-        saved.experiment.neat.feed_forward,
-        path,
-    )?;
+    check_genome(&saved.champion.genome, &saved.experiment.neat, path)?;
     Ok(saved)
 }
 
@@ -265,15 +261,16 @@ fn parse_checkpoint(text: &str, path: &Path) -> Result<Checkpoint> {
         );
     }
     for genome in &population.genomes {
-        check_genome(genome, neat.feed_forward, path)?;
+        check_genome(genome, neat, path)?;
     }
     Ok(checkpoint)
 }
 
-/// Checks a loaded genome's invariants; the error names the file and genome.
-fn check_genome(genome: &Genome, feed_forward: bool, path: &Path) -> Result<(), EvolveError> {
+/// Checks a loaded genome's invariants and module genes against its
+/// experiment; the error names the file and genome.
+fn check_genome(genome: &Genome, neat: &NeatConfig, path: &Path) -> Result<(), EvolveError> {
     genome
-        .check(feed_forward)
+        .check_for(neat)
         .map_err(|problem| EvolveError::CorruptGenome {
             path: path.to_owned(),
             genome: genome.id,

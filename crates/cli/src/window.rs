@@ -148,6 +148,7 @@ mod with_viewer {
             ),
             neat: experiment.neat.clone(),
             play: *task.play_settings(),
+            variations: task.config().variations(),
             name: experiment.name.clone(),
         };
         let choice = experiment.champion;
@@ -242,6 +243,7 @@ mod with_viewer {
             genome: champion.genome.clone(),
             neat: saved.experiment.neat.clone(),
             play: *task.play_settings(),
+            variations: config.variations(),
             levels,
             label,
         };

@@ -48,7 +48,7 @@ impl NetworkAgent {
                         genome.inputs
                     )
                 });
-            let lifetime = Lifetime::new(&mut network, neat, observations)
+            let lifetime = Lifetime::new(&mut network, neat, observations, &genome.module_params)
                 .unwrap_or_else(|e| panic!("{e}"));
             Box::new(lifetime)
         });

@@ -70,14 +70,8 @@ pub struct Lifetime {
     synapses: Vec<(usize, Module)>,
     /// The compiled (genome) weights, restored at each episode start.
     initial_weights: Vec<f64>,
-    /// Target slot of every link.
-    targets: Vec<u32>,
-    /// Pruning mask: whether each link is enabled.
-    enabled: Vec<bool>,
-    /// The weight a pruned link would have (the network holds 0 meanwhile).
-    held: Vec<f64>,
-    /// Number of pruned links.
-    pruned: usize,
+    /// Link targets and the pruning mask.
+    links: Links,
     /// Keep weights and masks from episode to episode.
     lamarckian: bool,
 }
@@ -96,21 +90,38 @@ pub struct LifetimeError {
 
 impl Lifetime {
     /// The modules of `neat.lifetime` around `network`, whose task hands over
-    /// `observations` values per step. Fails if a module rejects its settings or
-    /// its input range.
+    /// `observations` values per step; the settings of modules with
+    /// `evolve: true` come from `module_params` (the genome's, see
+    /// [`sprout_genome::module_genes`]). Fails if a module rejects its settings
+    /// or its input range.
+    ///
+    /// # Panics
+    /// When `module_params` does not hold one value per module gene (genomes are
+    /// checked when loaded, [`Genome::check_for`]).
     pub fn new(
         network: &mut Network,
         neat: &NeatConfig,
         observations: usize,
+        module_params: &[f64],
     ) -> Result<Self, LifetimeError> {
         let mut inputs = Vec::new();
         let mut synapses = Vec::new();
         let mut received = observations;
+        let mut params = module_params;
         for (index, spec) in neat.lifetime.iter().enumerate() {
             let wrap = |source| LifetimeError {
                 index,
                 name: spec.name(),
                 source,
+            };
+            let (own, rest) = params.split_at(spec.genes().len());
+            params = rest;
+            let evolved;
+            let spec = if own.is_empty() {
+                spec
+            } else {
+                evolved = spec.with_gene_values(own);
+                &evolved
             };
             let range = spec.input_range(observations).map(|(s, e)| s..e);
             let module = build(spec, range.clone(), network).map_err(wrap)?;
@@ -138,10 +149,12 @@ impl Lifetime {
             inputs,
             synapses,
             initial_weights: network.weights().to_vec(),
-            targets: network.link_targets(),
-            enabled: vec![true; links],
-            held: vec![0.0; links],
-            pruned: 0,
+            links: Links {
+                targets: network.link_targets(),
+                enabled: vec![true; links],
+                held: vec![0.0; links],
+                pruned: 0,
+            },
             lamarckian: neat.lamarckian,
         };
         lifetime.start_modules(network).map_err(|(index, source)| {
@@ -173,8 +186,8 @@ impl Lifetime {
                 .learning_parts()
                 .2
                 .copy_from_slice(&self.initial_weights);
-            self.enabled.fill(true);
-            self.pruned = 0;
+            self.links.enabled.fill(true);
+            self.links.pruned = 0;
         }
         if let Err((index, e)) = self.start_modules(network) {
             panic!("neat.lifetime[{index}] failed at episode start: {e}");
@@ -184,18 +197,7 @@ impl Lifetime {
     /// Calls every module's episode-start hook, in the configured order of each
     /// kind; the error carries the module's index among all modules.
     fn start_modules(&mut self, network: &mut Network) -> Result<(), (usize, PlasticityError)> {
-        let modulator = network.modulator_slot();
-        let (values, sources, weights) = network.learning_parts();
-        let mut view = View {
-            values,
-            sources,
-            weights,
-            targets: &self.targets,
-            modulator,
-            enabled: &mut self.enabled,
-            held: &mut self.held,
-            pruned: &mut self.pruned,
-        };
+        let mut view = View::new(network, &mut self.links);
         let modules = self
             .inputs
             .iter_mut()
@@ -235,27 +237,20 @@ impl Lifetime {
             input = done;
         }
         network.activate(input);
-        if self.pruned > 0 && network.is_plastic() {
+        if self.links.pruned > 0 && network.is_plastic() {
             // The network's own rules may have moved a pruned link: pruned
             // links carry nothing.
             let weights = network.learning_parts().2;
-            for (w, _) in weights.iter_mut().zip(&self.enabled).filter(|(_, e)| !**e) {
+            for (w, _) in weights
+                .iter_mut()
+                .zip(&self.links.enabled)
+                .filter(|(_, e)| !**e)
+            {
                 *w = 0.0;
             }
         }
         if !self.synapses.is_empty() {
-            let modulator = network.modulator_slot();
-            let (values, sources, weights) = network.learning_parts();
-            let mut view = View {
-                values,
-                sources,
-                weights,
-                targets: &self.targets,
-                modulator,
-                enabled: &mut self.enabled,
-                held: &mut self.held,
-                pruned: &mut self.pruned,
-            };
+            let mut view = View::new(network, &mut self.links);
             for (index, module) in &mut self.synapses {
                 if let Err(e) = module.get().after_activation(&mut view) {
                     panic!("neat.lifetime[{index}]: {e}");
@@ -271,15 +266,15 @@ impl Lifetime {
         network
             .weights()
             .iter()
-            .zip(&self.enabled)
-            .zip(&self.held)
+            .zip(&self.links.enabled)
+            .zip(&self.links.held)
             .map(|((&w, &e), &h)| if e { (w, true) } else { (h, false) })
             .collect()
     }
 
     /// Whether link `k` is currently enabled (not pruned).
     pub fn is_enabled(&self, k: usize) -> bool {
-        self.enabled[k]
+        self.links.enabled[k]
     }
 }
 
@@ -314,6 +309,7 @@ fn build(
             threshold,
             warmup,
             interval,
+            ..
         }) => {
             // Every input slot and the bias count as inputs; the outputs are the
             // action outputs.
@@ -356,17 +352,42 @@ fn rbm(r: &RbmSpec, range: std::ops::Range<usize>) -> Result<RbmFeatures, Plasti
     RbmFeatures::new(range, (r.low, r.high), machine, training, r.seed)
 }
 
+/// What the lifetime keeps about each link of the network: its target slot
+/// and the pruning mask.
+#[derive(Debug, Clone)]
+struct Links {
+    /// Target slot of every link.
+    targets: Vec<u32>,
+    /// Whether each link is enabled (not pruned).
+    enabled: Vec<bool>,
+    /// The weight a pruned link would have (the network holds 0 meanwhile).
+    held: Vec<f64>,
+    /// Number of pruned links.
+    pruned: usize,
+}
+
 /// The network as lifetime modules see it: node values by slot, links in the
 /// network's order, and the pruning mask.
 struct View<'a> {
     values: &'a [f64],
     sources: &'a [u32],
     weights: &'a mut [f64],
-    targets: &'a [u32],
     modulator: Option<usize>,
-    enabled: &'a mut [bool],
-    held: &'a mut [f64],
-    pruned: &'a mut usize,
+    links: &'a mut Links,
+}
+
+impl<'a> View<'a> {
+    fn new(network: &'a mut Network, links: &'a mut Links) -> Self {
+        let modulator = network.modulator_slot();
+        let (values, sources, weights) = network.learning_parts();
+        Self {
+            values,
+            sources,
+            weights,
+            modulator,
+            links,
+        }
+    }
 }
 
 impl SynapseView for View<'_> {
@@ -390,14 +411,14 @@ impl SynapseView for View<'_> {
 
     #[inline]
     fn connection(&self, index: usize) -> Synapse {
-        let enabled = self.enabled[index];
+        let enabled = self.links.enabled[index];
         Synapse {
             source: self.sources[index] as usize,
-            target: self.targets[index] as usize,
+            target: self.links.targets[index] as usize,
             weight: if enabled {
                 self.weights[index]
             } else {
-                self.held[index]
+                self.links.held[index]
             },
             enabled,
         }
@@ -405,26 +426,27 @@ impl SynapseView for View<'_> {
 
     #[inline]
     fn set_weight(&mut self, index: usize, weight: f64) {
-        if self.enabled[index] {
+        if self.links.enabled[index] {
             self.weights[index] = weight;
         } else {
-            self.held[index] = weight;
+            self.links.held[index] = weight;
         }
     }
 
     fn set_enabled(&mut self, index: usize, enabled: bool) {
-        if self.enabled[index] == enabled {
+        let links = &mut *self.links;
+        if links.enabled[index] == enabled {
             return;
         }
         if enabled {
-            self.weights[index] = self.held[index];
-            *self.pruned -= 1;
+            self.weights[index] = links.held[index];
+            links.pruned -= 1;
         } else {
-            self.held[index] = self.weights[index];
+            links.held[index] = self.weights[index];
             self.weights[index] = 0.0;
-            *self.pruned += 1;
+            links.pruned += 1;
         }
-        self.enabled[index] = enabled;
+        links.enabled[index] = enabled;
     }
 }
 

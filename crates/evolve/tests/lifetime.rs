@@ -35,6 +35,7 @@ fn tiny_genome(w_input: f64, w_bias: f64) -> Genome {
             node(2, NodeKind::Output),
         ],
         conns: vec![link(0, 0, w_input), link(1, 1, w_bias)],
+        module_params: Vec::new(),
     }
 }
 
@@ -244,6 +245,7 @@ fn pruning(lamarckian: bool) -> NeatConfig {
             threshold: 0.1,
             warmup: 4,
             interval: 1,
+            evolve: false,
         })],
         lamarckian,
         ..NeatConfig::default()
@@ -426,4 +428,74 @@ fn lamarckian_runs_breed_from_the_learned_weights() {
             }
         }
     }
+}
+
+#[test]
+fn an_evolving_rule_learns_with_the_genome_s_values_not_the_config_s() {
+    let mut neat = hebbian(0.1);
+    let LifetimeModuleSpec::Hebbian(h) = &mut neat.lifetime[0] else {
+        unreachable!()
+    };
+    h.evolve = true;
+    neat.validate().unwrap();
+    let mut genome = tiny_genome(0.5, 0.25);
+    // η 0.3 and only the drift D = 1: every link moves by exactly 0.3 a step.
+    genome.module_params = vec![0.3, 0.0, 0.0, 0.0, 1.0];
+    genome.check_for(&neat).unwrap();
+    let mut agent = NetworkAgent::new(&genome, &neat);
+    agent.reset();
+    agent.act(&[1.0]);
+    assert_eq!(agent.network().weights(), &[0.5 + 0.3, 0.25 + 0.3]);
+    // The configured rule (η 0.1, A 1) is what a genome of generation 0 holds.
+    genome.module_params = neat.initial_module_params();
+    let mut agent = NetworkAgent::new(&genome, &neat);
+    agent.reset();
+    let y = agent.act(&[1.0])[0];
+    assert_eq!(agent.network().weights(), &[0.5 + 0.1 * y, 0.25 + 0.1 * y]);
+}
+
+#[test]
+fn module_genes_diversify_and_runs_stay_reproducible_whatever_the_thread_count() {
+    let text = "(
+        population_size: 20,
+        add_connection_prob: 0.3,
+        lifetime: [
+            Hopfield(capacity: 4, beta: 2.0, mode: Append, evolve: true),
+            Rbm(hidden: 2, low: 0.0, high: 1.0, evolve: true),
+            Hebbian(eta: 0.05, bound: 2.0, evolve: true),
+            ActivityPruning(threshold: 0.001, evolve: true),
+        ],
+        module_genes: (mutation_prob: 0.5),
+    )";
+    let neat: NeatConfig = parse_ron(text, std::path::Path::new("neat.ron")).unwrap();
+    neat.validate().unwrap();
+    let run = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let inputs = neat.genome_inputs(NoisySum.inputs());
+            let mut evolution = Evolution::new(&neat, inputs, NoisySum.outputs(), 5);
+            for _ in 0..4 {
+                evolution.step(&neat, &NoisySum).unwrap();
+            }
+            evolution
+        })
+    };
+    let (one, two) = (run(1), run(2));
+    assert_eq!(one.population, two.population);
+    let genomes = &one.population.genomes;
+    assert!(genomes.iter().all(|g| g.check_for(&neat).is_ok()));
+    let initial = neat.initial_module_params();
+    assert_eq!(initial.len(), 1 + 1 + 5 + 1);
+    let moved = genomes
+        .iter()
+        .filter(|g| g.module_params != initial)
+        .count();
+    assert!(
+        moved > genomes.len() / 2,
+        "{moved} of {} moved",
+        genomes.len()
+    );
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::gene::Activation;
 use crate::lifetime::LifetimeModuleSpec;
+use crate::module_genes::ModuleGenesConfig;
 
 /// How the first generation is wired.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -163,6 +164,12 @@ pub struct NeatConfig {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lifetime: Vec<LifetimeModuleSpec>,
 
+    /// How the genes of modules with `evolve: true` mutate and count in the
+    /// compatibility distance (see [`crate::module_genes`]). Default: 25% of
+    /// children perturbed, σ 0.2, coefficients within ±5, c5 = 0.5.
+    #[serde(skip_serializing_if = "is_default")]
+    pub module_genes: ModuleGenesConfig,
+
     /// Lamarckian write-back: weights learned during an evaluation (by the
     /// plasticity genes or the lifetime modules) carry over from episode to
     /// episode and are written into the genome that is bred, and connections
@@ -175,6 +182,10 @@ pub struct NeatConfig {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// The `neat.plasticity` section: how the per-connection plasticity genes
@@ -342,6 +353,7 @@ impl Default for NeatConfig {
             mutate_after_crossover_prob: 1.0,
             plasticity: None,
             lifetime: Vec::new(),
+            module_genes: ModuleGenesConfig::default(),
             lamarckian: false,
         }
     }
@@ -471,6 +483,7 @@ impl NeatConfig {
                 ));
             }
         }
+        self.validate_module_genes()?;
         if self.lamarckian && self.lifetime.is_empty() && self.plasticity.is_none() {
             return Err(err(
                 "lamarckian",

@@ -5,6 +5,7 @@ use rand::{Rng, RngExt};
 use crate::config::NeatConfig;
 use crate::gene::{ConnGene, NodeGene};
 use crate::genome::{Genome, GenomeId};
+use crate::module_genes::inherit_module_params;
 
 /// Which parent is fitter, which decides where unmatched genes come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,7 +16,8 @@ pub enum Fitter {
     Tie,
 }
 
-/// Crosses two genomes. Matching genes come from either parent at random; disjoint
+/// Crosses two genomes. Matching genes (and each module gene) come from either
+/// parent at random; disjoint
 /// and excess genes from `first` (or from both on a [`Fitter::Tie`]); a gene
 /// disabled in either parent stays disabled with probability
 /// `disable_inherit_prob`.
@@ -71,8 +73,10 @@ pub fn crossover<R: Rng + ?Sized>(
         outputs: first.outputs,
         nodes: Vec::with_capacity(first.nodes.len()),
         conns,
+        module_params: Vec::new(),
     };
     child.nodes = inherit_nodes(first, second, &child.conns, rng);
+    child.module_params = inherit_module_params(&first.module_params, &second.module_params, rng);
     for gene in from_second {
         if config.feed_forward && child.path_exists(gene.target, gene.source) {
             continue;

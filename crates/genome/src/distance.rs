@@ -1,8 +1,10 @@
-//! The compatibility distance δ = c1·E/N + c2·D/N + c3·W̄ (+ c4·P̄ with plasticity).
+//! The compatibility distance δ = c1·E/N + c2·D/N + c3·W̄ (+ c4·P̄ with plasticity,
+//! + c5·M̄ with module genes).
 
 use crate::config::NeatConfig;
 use crate::gene::PlasticGene;
 use crate::genome::Genome;
+use crate::module_genes::module_params_distance;
 
 /// Compatibility distance between two genomes (Stanley & Miikkulainen 2002, eq. 1).
 ///
@@ -14,6 +16,9 @@ use crate::genome::Genome;
 /// With `plasticity` set, c4·P̄ is added: P̄ is the mean, over matching genes, of
 /// the mean absolute difference of their five plasticity coefficients (a missing
 /// gene counts as all zeros), and c4 is `plasticity.compat_plastic`.
+///
+/// With module genes (lifetime modules with `evolve: true`), c5·M̄ is added: see
+/// [`module_params_distance`].
 pub fn distance(a: &Genome, b: &Genome, config: &NeatConfig) -> f64 {
     let (x, y) = (&a.conns, &b.conns);
     let (mut i, mut j) = (0, 0);
@@ -58,6 +63,7 @@ pub fn distance(a: &Genome, b: &Genome, config: &NeatConfig) -> f64 {
     let delta = config.compat_excess * excess as f64 / n
         + config.compat_disjoint * disjoint as f64 / n
         + config.compat_weight * mean_weight;
+    let delta = delta + module_params_distance(a, b, config);
     match plastic {
         Some(p) if matching > 0 => delta + p.compat_plastic * plastic_diff / matching as f64,
         _ => delta,

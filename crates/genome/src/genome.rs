@@ -28,6 +28,10 @@ pub struct Genome {
     pub nodes: Vec<NodeGene>,
     /// Connection genes, sorted by innovation.
     pub conns: Vec<ConnGene>,
+    /// The evolvable settings of the lifetime modules (see
+    /// [`crate::module_genes`]); empty when no module evolves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub module_params: Vec<f64>,
 }
 
 /// A genome that breaks an invariant (a corrupt or hand-edited file, usually).
@@ -67,6 +71,26 @@ pub enum GenomeError {
     /// A weight or bias is NaN or infinite.
     #[error("a weight or bias is not finite (connection or node {0})")]
     NotFinite(u64),
+    /// The genome does not carry one value per module gene of its experiment.
+    #[error(
+        "the genome carries {got} module genes, but its experiment's neat.lifetime evolves {want}"
+    )]
+    ModuleGeneCount {
+        /// Values in the genome.
+        got: usize,
+        /// Genes the experiment's modules have.
+        want: usize,
+    },
+    /// A module gene holds a value its setting cannot take.
+    #[error("module gene {index} ({setting}): {problem}")]
+    BadModuleGene {
+        /// Position in `module_params`.
+        index: usize,
+        /// The module setting, `lifetime[i].name`.
+        setting: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// A cycle in a genome that must be feed-forward.
     #[error("the connections form a cycle through node {0}, but the experiment is feed-forward")]
     Cycle(NodeId),
@@ -117,6 +141,7 @@ impl Genome {
             outputs,
             nodes,
             conns: Vec::new(),
+            module_params: config.initial_module_params(),
         };
         let range = config.weight_init_range;
         for target in genome.output_ids() {
@@ -232,6 +257,14 @@ impl Genome {
             }
         }
         false
+    }
+
+    /// [`Genome::check`] with `config.feed_forward`, and one valid value per
+    /// module gene of `config` (see [`crate::module_genes`]): what a genome
+    /// loaded from a file must pass before it runs under `config`.
+    pub fn check_for(&self, config: &NeatConfig) -> Result<(), GenomeError> {
+        self.check(config.feed_forward)?;
+        crate::module_genes::check_module_params(self, config)
     }
 
     /// Verifies every invariant: sorted unique ids and innovations, fixed nodes in

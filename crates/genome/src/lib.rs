@@ -14,7 +14,9 @@
 //!
 //! `neat.lifetime` lists lifetime-learning modules ([`LifetimeModuleSpec`]) and
 //! `neat.lamarckian` asks for learned weights to be written back; this crate only
-//! holds and validates those settings (`sprout-evolve` runs the modules).
+//! holds and validates those settings (`sprout-evolve` runs the modules). The
+//! settings of modules marked `evolve: true` become genes of every genome
+//! ([`module_genes`]).
 
 pub mod config;
 pub mod crossover;
@@ -23,6 +25,7 @@ pub mod gene;
 pub mod genome;
 pub mod innovation;
 pub mod lifetime;
+pub mod module_genes;
 pub mod mutation;
 pub mod population;
 pub mod reproduction;
@@ -37,5 +40,6 @@ pub use innovation::InnovationTracker;
 pub use lifetime::{
     HebbianSpec, HopfieldMode, HopfieldSpec, InputSpan, LifetimeModuleSpec, PruningSpec, RbmSpec,
 };
+pub use module_genes::{GeneKind, ModuleGene, ModuleGenesConfig};
 pub use population::{Population, SpeciesSummary};
 pub use species::{Species, SpeciesId};

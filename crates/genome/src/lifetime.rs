@@ -65,6 +65,10 @@ pub struct HebbianSpec {
     /// When set, each neuron's incoming weights are rescaled to this Euclidean
     /// norm after every update. Default none.
     pub normalise: Option<f64>,
+    /// Make η, A, B, C and D genes: every genome carries its own copy, starting
+    /// from the values above, mutated and inherited (see `neat.module_genes`).
+    /// η must then be > 0 (the sign is A–D's). Default false.
+    pub evolve: bool,
 }
 
 impl Default for HebbianSpec {
@@ -78,6 +82,7 @@ impl Default for HebbianSpec {
             modulated: false,
             bound: 8.0,
             normalise: None,
+            evolve: false,
         }
     }
 }
@@ -122,6 +127,8 @@ pub struct HopfieldSpec {
     pub mode: HopfieldMode,
     /// The value that marks an occluded input. Default none.
     pub missing: Option<f64>,
+    /// Make β a gene (see `neat.module_genes`). Default false.
+    pub evolve: bool,
 }
 
 impl Default for HopfieldSpec {
@@ -132,6 +139,7 @@ impl Default for HopfieldSpec {
             beta: 1.0,
             mode: HopfieldMode::Replace,
             missing: None,
+            evolve: false,
         }
     }
 }
@@ -165,6 +173,8 @@ pub struct RbmSpec {
     /// Seed of the initial weights and of the Gibbs sampler (the same for every
     /// genome and episode, so evaluations stay reproducible). Default 0.
     pub seed: u64,
+    /// Make the learning rate a gene (see `neat.module_genes`). Default false.
+    pub evolve: bool,
 }
 
 impl Default for RbmSpec {
@@ -180,6 +190,7 @@ impl Default for RbmSpec {
             weight_decay: 0.0,
             init_std: 0.01,
             seed: 0,
+            evolve: false,
         }
     }
 }
@@ -199,6 +210,9 @@ pub struct PruningSpec {
     pub warmup: usize,
     /// Activations between prunings. Default 10.
     pub interval: usize,
+    /// Make the threshold a gene (see `neat.module_genes`); it must then be
+    /// > 0. Default false.
+    pub evolve: bool,
 }
 
 impl Default for PruningSpec {
@@ -208,6 +222,7 @@ impl Default for PruningSpec {
             threshold: 0.01,
             warmup: 20,
             interval: 10,
+            evolve: false,
         }
     }
 }

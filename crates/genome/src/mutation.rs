@@ -48,6 +48,9 @@ pub fn mutate<R: Rng + ?Sized>(
     {
         mutate_plasticity(genome, plasticity, rng);
     }
+    if !genome.module_params.is_empty() && rng.random_bool(config.module_genes.mutation_prob) {
+        crate::module_genes::mutate_module_params(genome, config, rng);
+    }
 }
 
 /// Perturbs the plasticity coefficients of each connection with probability

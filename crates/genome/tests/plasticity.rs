@@ -112,6 +112,7 @@ fn distance_adds_c4_times_the_mean_coefficient_difference() {
         outputs: 1,
         nodes: Vec::new(),
         conns,
+        module_params: Vec::new(),
     };
     // Gene 0: |Δη| = 0.5, |ΔA| = 1.0 → mean over five coefficients 0.3.
     // Gene 1: one side has no gene (all zeros): |ΔA| = 2.0 → 0.4.

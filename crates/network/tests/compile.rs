@@ -114,6 +114,7 @@ fn nodes_that_cannot_reach_an_output_are_dropped() {
             node(4, NodeKind::Hidden),
         ],
         conns: vec![link(0, 0, 3, 2.0), link(1, 3, 2, 3.0), link(2, 0, 4, 1.0)],
+        module_params: Vec::new(),
     };
     g.check(true).unwrap();
     let mut net = Network::compile(&g);
@@ -136,6 +137,7 @@ fn a_self_loop_carries_memory_until_reset() {
             node(2, NodeKind::Output),
         ],
         conns: vec![link(0, 0, 2, 1.0), link(1, 2, 2, 0.5)],
+        module_params: Vec::new(),
     };
     let mut net = Network::compile(&g);
     assert!(net.is_recurrent());
@@ -172,6 +174,7 @@ fn synchronous_stepping_delays_every_link_by_one_step() {
             node(3, NodeKind::Hidden),
         ],
         conns: vec![link(0, 0, 3, 1.0), link(1, 3, 2, 1.0), link(2, 2, 2, 0.0)],
+        module_params: Vec::new(),
     };
     let mut ordered = Network::compile_with(&g, sprout_genome::Stepping::Ordered);
     let mut synchronous = Network::compile_with(&g, sprout_genome::Stepping::Synchronous);

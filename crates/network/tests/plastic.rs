@@ -67,6 +67,7 @@ fn one_plastic_link() -> Genome {
             node(2, NodeKind::Output, Activation::Tanh),
         ],
         conns: vec![link(0, 0, 2, 0.5, Some(RULE)), link(1, 1, 2, 0.25, None)],
+        module_params: Vec::new(),
     }
 }
 
@@ -127,6 +128,7 @@ fn modulated_genome(m: f64) -> Genome {
             node(3, NodeKind::Output, Activation::Identity),
         ],
         conns: vec![link(0, 0, 2, 0.5, Some(RULE)), link(1, 0, 3, m, None)],
+        module_params: Vec::new(),
     }
 }
 

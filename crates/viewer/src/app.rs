@@ -11,7 +11,7 @@ use bevy::log::LogPlugin;
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use sprout_genome::{Genome, NeatConfig};
-use sprout_platformer::{Level, PlaySettings};
+use sprout_platformer::{Level, PlaySettings, Variations};
 
 use crate::capture::{Capture, CapturePlugin, CaptureReport, CaptureSlot};
 use crate::controls::{ControlsPlugin, Playback};
@@ -38,6 +38,8 @@ pub struct WatchSetup {
     pub neat: NeatConfig,
     /// What the champion sees and the episode rules.
     pub play: PlaySettings,
+    /// How episodes vary (mirrored controls, hidden cells).
+    pub variations: Variations,
     /// The experiment's name, for the title.
     pub name: String,
 }
@@ -50,6 +52,8 @@ pub struct ReplaySetup {
     pub neat: NeatConfig,
     /// What it sees and the episode rules.
     pub play: PlaySettings,
+    /// How episodes vary (mirrored controls, hidden cells).
+    pub variations: Variations,
     /// Levels it plays in turn (at least one).
     pub levels: Vec<Arc<Level>>,
     /// One line saying what is replayed.
@@ -202,6 +206,7 @@ pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
         Mode::Replay(setup) => Stage {
             show: Some(Show::of_genome(
                 setup.play,
+                setup.variations,
                 setup.levels,
                 &setup.genome,
                 &setup.neat,

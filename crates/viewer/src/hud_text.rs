@@ -94,8 +94,14 @@ pub fn show_lines(label: &str, show: Option<&Show>, speed: Speed, paused: bool) 
             let learning = show
                 .weight_drift()
                 .map_or_else(String::new, |d| format!("   plastic: mean |w - w0| {d:.3}"));
+            let variant = match (show.mirrored(), show.hidden_cells().len()) {
+                (true, 0) => "  [left/right swapped]".to_string(),
+                (true, n) => format!("  [left/right swapped, {n} cells hidden]"),
+                (false, 0) => String::new(),
+                (false, n) => format!("  [{n} cells hidden]"),
+            };
             format!(
-                "{label}\nlevel {}  tick {}  fitness {:.1}{end}\nspeed {state}{learning}",
+                "{label}\nlevel {}  tick {}  fitness {:.1}{end}{variant}\nspeed {state}{learning}",
                 show.level().name(),
                 show.world().tick(),
                 episode.fitness()
@@ -163,5 +169,38 @@ mod tests {
         let stopped = evolution_lines(None, Some("solved"));
         assert_eq!(stopped.lines().next(), Some("evolution solved"));
         assert_eq!(stopped.matches('\n').count(), 2, "three lines");
+    }
+
+    #[test]
+    fn the_show_lines_say_when_controls_are_swapped_and_cells_hidden() {
+        use sprout_platformer::{Level, Occlusion, PlaySettings, Variations};
+        use std::sync::Arc;
+        let play = PlaySettings::default();
+        let level = Arc::new(Level::builtin("1-1").expect("built in"));
+        let neat = sprout_genome::NeatConfig::default();
+        let genome = Population::new(&neat, play.sensors.len(), 5, 0).genomes[0].clone();
+        let line = |variations| {
+            let mut show = Show::of_genome(play, variations, vec![level.clone()], &genome, &neat);
+            show.restart(); // the second episode: mirrored when controls swap
+            show.step(sprout_platformer::Buttons::NONE);
+            show_lines("x", Some(&show), Speed::One, false)
+        };
+        let mirrored = Variations {
+            mirror_controls: true,
+            occlusion: None,
+        };
+        assert!(line(mirrored).contains("[left/right swapped]"));
+        let occluded = Variations {
+            mirror_controls: false,
+            occlusion: Some(Occlusion {
+                probability: 1.0,
+                fraction: 0.5,
+                ..Occlusion::default()
+            }),
+        };
+        let side = play.sensors.side();
+        let hidden = ((side * side) as f64 * 0.5).round();
+        assert!(line(occluded).contains(&format!("[{hidden} cells hidden]")));
+        assert!(!line(Variations::default()).contains('['));
     }
 }

@@ -16,6 +16,8 @@ use crate::scene::to_world;
 const EMPTY_CELL: Color = Color::srgba(0.3, 0.32, 0.4, 0.6);
 const SOLID_CELL: Color = Color::srgb(0.88, 0.88, 0.88);
 const ENEMY_CELL: Color = Color::srgb(1.0, 0.55, 0.0);
+/// A cell hidden from the network (an occluded observation).
+const HIDDEN_CELL: Color = Color::srgb(0.45, 0.2, 0.55);
 const BUTTON_NAMES: [&str; Buttons::OUTPUTS] = ["Left", "Right", "Jump", "Run", "Down"];
 const BUTTON_BITS: [Buttons; Buttons::OUTPUTS] = [
     Buttons::LEFT,
@@ -162,9 +164,12 @@ fn draw_grid(
         );
     }
     let observation = show.observation();
+    let hidden = show.hidden_cells();
     for (cell, mut sprite) in &mut cells {
         let v = observation.get(cell.0).copied().unwrap_or(0.0);
-        sprite.color = if v > 0.5 {
+        sprite.color = if hidden.contains(&cell.0) {
+            HIDDEN_CELL
+        } else if v > 0.5 {
             SOLID_CELL
         } else if v < -0.5 {
             ENEMY_CELL

@@ -2,16 +2,26 @@
 //! keyboard) on a list of levels, advanced one 60 Hz tick per call, exactly as
 //! evaluation plays it. After an episode ends the final state stays up for a
 //! moment, then the next level starts.
+//!
+//! A network plays the experiment's variations too: with `mirror_controls` every
+//! other episode has left and right swapped, with `occlusion` the network's
+//! grid loses cells as in evaluation (drawn from a fixed seed and the episode's
+//! number, so a replay shows the same episodes every time).
 
 use std::sync::Arc;
 
 use sprout_evolve::{Agent, NetworkAgent};
 use sprout_genome::{Genome, NeatConfig};
 use sprout_network::Network;
-use sprout_platformer::{Buttons, EndCause, Episode, Level, PlaySettings, World};
+use sprout_platformer::{
+    Buttons, EndCause, Episode, Level, PlaySettings, VariantState, Variations, VariedAgent, World,
+};
 
 /// Ticks the final state of an episode stays on screen.
 pub const END_PAUSE_TICKS: u32 = 60;
+
+/// Seed of the hidden cells of shown episodes (with the episode's number).
+const VARIANT_SEED: u64 = 0;
 
 /// Who presses the buttons.
 #[derive(Debug)]
@@ -33,6 +43,10 @@ pub enum Pilot {
 #[derive(Debug)]
 pub struct Show {
     play: PlaySettings,
+    /// The variations a network plays (none for the keyboard).
+    variations: Variations,
+    /// This episode's variant, unless it is the plain game.
+    variant: Option<VariantState>,
     levels: Vec<Arc<Level>>,
     level: usize,
     pilot: Pilot,
@@ -44,12 +58,14 @@ pub struct Show {
 }
 
 impl Show {
-    /// `genome` (compiled as `neat` says) playing `levels` in turn.
+    /// `genome` (compiled as `neat` says) playing `levels` in turn, with the
+    /// experiment's `variations` from episode to episode.
     ///
     /// # Panics
     /// If `levels` is empty.
     pub fn of_genome(
         play: PlaySettings,
+        variations: Variations,
         levels: Vec<Arc<Level>>,
         genome: &Genome,
         neat: &NeatConfig,
@@ -61,7 +77,7 @@ impl Show {
             agent: Box::new(agent),
             start_weights,
         };
-        Self::start(play, levels, pilot)
+        Self::start(play, variations, levels, pilot)
     }
 
     /// The keyboard playing `levels` in turn.
@@ -69,10 +85,15 @@ impl Show {
     /// # Panics
     /// If `levels` is empty.
     pub fn keyboard(play: PlaySettings, levels: Vec<Arc<Level>>) -> Self {
-        Self::start(play, levels, Pilot::Keyboard)
+        Self::start(play, Variations::default(), levels, Pilot::Keyboard)
     }
 
-    fn start(play: PlaySettings, levels: Vec<Arc<Level>>, mut pilot: Pilot) -> Self {
+    fn start(
+        play: PlaySettings,
+        variations: Variations,
+        levels: Vec<Arc<Level>>,
+        mut pilot: Pilot,
+    ) -> Self {
         assert!(!levels.is_empty(), "a show needs a level");
         if let Pilot::Network { agent, .. } = &mut pilot {
             agent.reset();
@@ -80,6 +101,8 @@ impl Show {
         let episode = Episode::new(levels[0].clone(), play.rules);
         let mut show = Show {
             play,
+            variations,
+            variant: None,
             levels,
             level: 0,
             pilot,
@@ -89,8 +112,17 @@ impl Show {
             ended_for: 0,
             episodes: 0,
         };
+        show.draw_variant();
         show.observe();
         show
+    }
+
+    /// The variant of the episode starting now.
+    fn draw_variant(&mut self) {
+        let variant = self.variations.episode(self.episodes, VARIANT_SEED);
+        let side = self.play.sensors.side();
+        self.variant = (!variant.is_plain())
+            .then(|| VariantState::new(&variant, side * side, self.play.sensors.len()));
     }
 
     fn observe(&mut self) {
@@ -111,12 +143,19 @@ impl Show {
         }
         match &mut self.pilot {
             Pilot::Network { agent, .. } => {
-                self.play.step_agent(
-                    &mut self.episode,
-                    agent.as_mut(),
-                    &mut self.observation,
-                    &mut self.buttons,
-                );
+                let agent: &mut dyn Agent = agent.as_mut();
+                let (episode, observation, buttons) =
+                    (&mut self.episode, &mut self.observation, &mut self.buttons);
+                match &mut self.variant {
+                    Some(state) => {
+                        let mut varied = VariedAgent::new(agent, state);
+                        self.play
+                            .step_agent(episode, &mut varied, observation, buttons);
+                    }
+                    None => {
+                        self.play.step_agent(episode, agent, observation, buttons);
+                    }
+                }
             }
             Pilot::Keyboard => {
                 self.buttons = keys;
@@ -141,6 +180,7 @@ impl Show {
         self.buttons = Buttons::NONE;
         self.ended_for = 0;
         self.episodes += 1;
+        self.draw_variant();
         self.observe();
     }
 
@@ -159,9 +199,19 @@ impl Show {
         self.episode.end()
     }
 
-    /// The latest observation: what the network saw at its last decision.
+    /// The latest observation, before any occlusion.
     pub fn observation(&self) -> &[f64] {
         &self.observation
+    }
+
+    /// The grid cells hidden from the network at its last decision.
+    pub fn hidden_cells(&self) -> &[usize] {
+        self.variant.as_ref().map_or(&[], |v| v.hidden_cells())
+    }
+
+    /// Whether left and right are swapped in this episode.
+    pub fn mirrored(&self) -> bool {
+        self.variant.as_ref().is_some_and(|v| v.mirrored())
     }
 
     /// The buttons held this tick.
@@ -235,7 +285,7 @@ mod tests {
         let mut agent = NetworkAgent::new(&genome, &neat);
         let report = play.play(&level, &mut agent, &mut Vec::new(), false);
 
-        let mut show = Show::of_genome(play, vec![level], &genome, &neat);
+        let mut show = Show::of_genome(play, Variations::default(), vec![level], &genome, &neat);
         let mut ticks = 0;
         while show.end().is_none() {
             show.step(Buttons::NONE);
@@ -243,6 +293,66 @@ mod tests {
         }
         assert_eq!(ticks, report.ticks);
         assert_eq!(show.episode().fitness().to_bits(), report.fitness.to_bits());
+    }
+
+    #[test]
+    fn a_network_show_plays_the_experiment_s_variants_as_evaluation_does() {
+        use sprout_platformer::{Occlusion, PlatformerConfig, PlatformerTask};
+        let task = PlatformerTask::new(PlatformerConfig {
+            mirror_controls: true,
+            occlusion: Some(Occlusion {
+                probability: 1.0,
+                ..Occlusion::default()
+            }),
+            ..PlatformerConfig::default()
+        })
+        .unwrap();
+        let variations = task.config().variations();
+        let play = *task.play_settings();
+        let level = Arc::new(Level::builtin("1-1").expect("built in"));
+        // Tanh outputs: a button whose output is 0 is not pressed.
+        let neat = NeatConfig {
+            initial_connection: sprout_genome::InitialConnection::Full,
+            output_activation: sprout_genome::Activation::Tanh,
+            ..Default::default()
+        };
+        // Holds the right button: output 1 (after left), fed by the bias alone.
+        let mut genome = Population::new(&neat, play.sensors.len(), 5, 3).genomes[0].clone();
+        let (bias, right) = (genome.bias_id(), genome.output_ids().start + 1);
+        for c in &mut genome.conns {
+            c.weight = if (c.source, c.target) == (bias, right) {
+                1.0
+            } else {
+                0.0
+            };
+        }
+        let mut show = Show::of_genome(play, variations, vec![level.clone()], &genome, &neat);
+        let mut fitness = Vec::new();
+        for k in 0..2 {
+            let variant = variations.episode(k, VARIANT_SEED);
+            let mut agent = NetworkAgent::new(&genome, &neat);
+            let report = task.play_variant(&level, &mut agent, &variant, false);
+            assert_eq!(show.mirrored(), k == 1);
+            let mut ticks = 0;
+            while show.end().is_none() {
+                show.step(Buttons::NONE);
+                assert!(
+                    !show.hidden_cells().is_empty(),
+                    "every decision is occluded"
+                );
+                ticks += 1;
+            }
+            assert_eq!(ticks, report.ticks, "episode {k}");
+            assert_eq!(show.episode().fitness().to_bits(), report.fitness.to_bits());
+            fitness.push(report.fitness);
+            for _ in 0..END_PAUSE_TICKS {
+                show.step(Buttons::NONE);
+            }
+        }
+        assert!(
+            fitness[0] > fitness[1],
+            "right runs left when mirrored: {fitness:?}"
+        );
     }
 
     #[test]
@@ -255,7 +365,13 @@ mod tests {
             ..Default::default()
         };
         let genome = Population::new(&neat, play.sensors.len(), 5, 3).genomes[0].clone();
-        let mut show = Show::of_genome(play, vec![level.clone()], &genome, &neat);
+        let mut show = Show::of_genome(
+            play,
+            Variations::default(),
+            vec![level.clone()],
+            &genome,
+            &neat,
+        );
         assert_eq!(show.weight_drift(), Some(0.0));
         for _ in 0..30 {
             show.step(Buttons::NONE);
@@ -270,7 +386,7 @@ mod tests {
         );
 
         let fixed = NeatConfig::default();
-        let show = Show::of_genome(play, vec![level], &genome, &fixed);
+        let show = Show::of_genome(play, Variations::default(), vec![level], &genome, &fixed);
         assert_eq!(show.weight_drift(), None);
     }
 

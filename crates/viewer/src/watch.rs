@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bevy::prelude::*;
 use sprout_genome::{Genome, GenomeId, NeatConfig, SpeciesId};
-use sprout_platformer::{Level, PlaySettings};
+use sprout_platformer::{Level, PlaySettings, Variations};
 
 use crate::app::{Stage, WatchSetup};
 use crate::feed::{Feed, Snapshot};
@@ -27,6 +27,7 @@ pub struct WatchState {
     feed: Feed,
     neat: NeatConfig,
     play: PlaySettings,
+    variations: Variations,
     /// The newest snapshot read from the feed.
     pub snapshot: Option<Snapshot>,
     /// Whose play is shown.
@@ -46,6 +47,7 @@ impl WatchState {
             feed: setup.feed,
             neat: setup.neat,
             play: setup.play,
+            variations: setup.variations,
             snapshot: None,
             focus: Focus::Champion,
             shown: None,
@@ -120,7 +122,13 @@ fn poll_feed(
         return;
     }
     let id = genome.id;
-    let show = Show::of_genome(watch.play, levels.to_vec(), genome, &watch.neat);
+    let show = Show::of_genome(
+        watch.play,
+        watch.variations,
+        levels.to_vec(),
+        genome,
+        &watch.neat,
+    );
     let immediately = watch.focus == Focus::Champion || stage.show.is_none();
     stage.label = label;
     watch.shown = Some(id);

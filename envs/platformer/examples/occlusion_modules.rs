@@ -27,7 +27,7 @@ use sprout_plasticity::rbm::{Estimator, Rbm, TrainingConfig};
 use sprout_plasticity::{LifetimeModule, Synapse, SynapseView};
 use sprout_platformer::generator::generate;
 use sprout_platformer::{
-    EpisodeVariant, Level, Occlusion, PlatformerConfig, PlatformerTask, VariedAgent,
+    EpisodeVariant, Level, Occlusion, PlatformerConfig, PlatformerTask, VariantState, VariedAgent,
 };
 
 const GRID: usize = 169;
@@ -145,8 +145,9 @@ fn play(level: Arc<Level>, seed: u64, tally: &mut Tally) {
         mirrored: false,
         occlusion: Some((occlusion, seed)),
     };
+    let mut state = VariantState::new(&variant, GRID, GRID);
     let mut truth = Truth {
-        inner: VariedAgent::new(&mut player, &variant, GRID, GRID),
+        inner: VariedAgent::new(&mut player, &mut state),
         seen: Vec::new(),
     };
     task.play(&level, &mut truth, false);

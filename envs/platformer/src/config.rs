@@ -160,6 +160,14 @@ fn err(field: &'static str, message: impl Into<String>) -> ConfigError {
 }
 
 impl PlatformerConfig {
+    /// The episode-to-episode variations this experiment asks for.
+    pub fn variations(&self) -> crate::Variations {
+        crate::Variations {
+            mirror_controls: self.mirror_controls,
+            occlusion: self.occlusion,
+        }
+    }
+
     /// Checks every field. The error names the first offending field.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.validate_levels()?;

@@ -19,7 +19,7 @@ use crate::config::{ConfigError, LevelSet, PlatformerConfig, rotating_seed};
 use crate::episode::{EpisodeReport, PlaySettings};
 use crate::generator::{GenerateError, generate};
 use crate::level::{Level, LevelError};
-use crate::variation::{EpisodeVariant, VariedAgent};
+use crate::variation::{EpisodeVariant, VariantState, VariedAgent};
 
 /// A shared set of levels.
 pub type Levels = Arc<[Arc<Level>]>;
@@ -192,7 +192,8 @@ impl PlatformerTask {
             return self.play.play(level, agent, observation, record);
         }
         let side = self.play.sensors.side();
-        let mut varied = VariedAgent::new(agent, variant, side * side, self.play.sensors.len());
+        let mut state = VariantState::new(variant, side * side, self.play.sensors.len());
+        let mut varied = VariedAgent::new(agent, &mut state);
         self.play.play(level, &mut varied, observation, record)
     }
 

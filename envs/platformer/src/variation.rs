@@ -2,10 +2,12 @@
 //! controls that change from episode to episode (left and right swapped), and a
 //! sensor grid with hidden cells.
 //!
-//! A variation is applied by wrapping the agent ([`VariedAgent`]): the game, its
-//! physics and its sensors are untouched, so the plain game (no variation) runs
-//! exactly the code it always ran. Every random choice comes from a seed drawn
-//! from the evaluation's random stream, so evaluations stay reproducible.
+//! A variation is applied by wrapping the agent ([`VariedAgent`], around the
+//! episode's [`VariantState`]): the game, its physics and its sensors are
+//! untouched, so the plain game (no variation) runs exactly the code it always
+//! ran. Every random choice comes from a seed drawn from the evaluation's random
+//! stream, so evaluations stay reproducible. [`Variations`] lays out the
+//! variants of episodes shown one after another, for the window.
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -79,6 +81,36 @@ impl EpisodeVariant {
     }
 }
 
+/// The variations an experiment asks for (its `mirror_controls` and
+/// `occlusion`), for episodes shown one after another.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Variations {
+    /// Left and right swap in every other episode.
+    pub mirror_controls: bool,
+    /// Cells hidden as this says.
+    pub occlusion: Option<Occlusion>,
+}
+
+impl Variations {
+    /// Whether every episode is the plain game.
+    pub fn is_plain(&self) -> bool {
+        !self.mirror_controls && self.occlusion.is_none()
+    }
+
+    /// The variant of episode `index` of a sequence: mirrored when the index is
+    /// odd (as the second episode of an evaluation is when the first is not),
+    /// cells hidden by a generator seeded from `seed` and the index.
+    pub fn episode(&self, index: u64, seed: u64) -> EpisodeVariant {
+        EpisodeVariant {
+            mirrored: self.mirror_controls && index % 2 == 1,
+            occlusion: self.occlusion.map(|o| {
+                let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ index.rotate_left(32));
+                (o, rng.random::<u64>())
+            }),
+        }
+    }
+}
+
 /// Hides grid cells of observations.
 #[derive(Debug, Clone)]
 struct Occluder {
@@ -87,6 +119,8 @@ struct Occluder {
     /// Grid cells, shuffled: the first `hidden` are the hidden ones.
     cells: Vec<usize>,
     hidden: usize,
+    /// Whether the last observation was occluded.
+    occluded: bool,
 }
 
 impl Occluder {
@@ -97,6 +131,7 @@ impl Occluder {
             rng: Xoshiro256PlusPlus::seed_from_u64(seed),
             cells: (0..grid).collect(),
             hidden,
+            occluded: false,
         };
         if config.per_episode {
             occluder.draw();
@@ -115,7 +150,9 @@ impl Occluder {
 
     /// Hides cells of `observation` (in place), if this observation is occluded.
     fn apply(&mut self, observation: &mut [f64]) {
-        if self.config.probability < 1.0 && !self.rng.random_bool(self.config.probability) {
+        self.occluded =
+            self.config.probability >= 1.0 || self.rng.random_bool(self.config.probability);
+        if !self.occluded {
             return;
         }
         if !self.config.per_episode {
@@ -127,27 +164,21 @@ impl Occluder {
     }
 }
 
-/// An agent playing one [`EpisodeVariant`]: it sees the (occluded) observation,
-/// and its left and right outputs are swapped when mirrored.
-pub struct VariedAgent<'a> {
-    inner: &'a mut dyn Agent,
+/// The state of one episode of an [`EpisodeVariant`]: the occluder's draws and
+/// the buffers the agent's view passes through.
+#[derive(Debug, Clone)]
+pub struct VariantState {
     mirrored: bool,
     occluder: Option<Occluder>,
     observation: Vec<f64>,
     outputs: Vec<f64>,
 }
 
-impl<'a> VariedAgent<'a> {
-    /// Wraps `inner` for one episode of `variant`, with a sensor grid of `grid`
-    /// cells at the front of observations of `observations` values.
-    pub fn new(
-        inner: &'a mut dyn Agent,
-        variant: &EpisodeVariant,
-        grid: usize,
-        observations: usize,
-    ) -> Self {
+impl VariantState {
+    /// One episode of `variant`, with a sensor grid of `grid` cells at the front
+    /// of observations of `observations` values.
+    pub fn new(variant: &EpisodeVariant, grid: usize, observations: usize) -> Self {
         Self {
-            inner,
             mirrored: variant.mirrored,
             occluder: variant
                 .occlusion
@@ -156,14 +187,23 @@ impl<'a> VariedAgent<'a> {
             outputs: Vec::with_capacity(crate::Buttons::OUTPUTS),
         }
     }
-}
 
-impl Agent for VariedAgent<'_> {
-    fn reset(&mut self) {
-        self.inner.reset();
+    /// Whether left and right are swapped.
+    pub fn mirrored(&self) -> bool {
+        self.mirrored
     }
 
-    fn act(&mut self, observation: &[f64]) -> &[f64] {
+    /// The grid cells hidden from the last observation (none when it was not
+    /// occluded).
+    pub fn hidden_cells(&self) -> &[usize] {
+        match &self.occluder {
+            Some(o) if o.occluded => &o.cells[..o.hidden],
+            _ => &[],
+        }
+    }
+
+    /// `inner` acting on `observation` as this variant shows it.
+    fn act<'s>(&'s mut self, inner: &'s mut dyn Agent, observation: &[f64]) -> &'s [f64] {
         let seen = match &mut self.occluder {
             Some(occluder) => {
                 self.observation.copy_from_slice(observation);
@@ -172,7 +212,7 @@ impl Agent for VariedAgent<'_> {
             }
             None => observation,
         };
-        let outputs = self.inner.act(seen);
+        let outputs = inner.act(seen);
         if !self.mirrored {
             return outputs;
         }
@@ -182,6 +222,30 @@ impl Agent for VariedAgent<'_> {
             self.outputs.swap(0, 1);
         }
         &self.outputs
+    }
+}
+
+/// An agent playing one [`EpisodeVariant`]: it sees the (occluded) observation,
+/// and its left and right outputs are swapped when mirrored.
+pub struct VariedAgent<'a> {
+    inner: &'a mut dyn Agent,
+    state: &'a mut VariantState,
+}
+
+impl<'a> VariedAgent<'a> {
+    /// Wraps `inner` for the episode `state` belongs to.
+    pub fn new(inner: &'a mut dyn Agent, state: &'a mut VariantState) -> Self {
+        Self { inner, state }
+    }
+}
+
+impl Agent for VariedAgent<'_> {
+    fn reset(&mut self) {
+        self.inner.reset();
+    }
+
+    fn act(&mut self, observation: &[f64]) -> &[f64] {
+        self.state.act(self.inner, observation)
     }
 }
 
@@ -217,9 +281,11 @@ mod tests {
             mirrored: true,
             occlusion: None,
         };
-        let mut agent = VariedAgent::new(&mut inner, &variant, 4, 4);
+        let mut state = VariantState::new(&variant, 4, 4);
+        let mut agent = VariedAgent::new(&mut inner, &mut state);
         assert_eq!(agent.act(&[0.0; 4]), &[-1.0, 1.0, 0.5, -0.5, 0.25]);
-        let mut plain = VariedAgent::new(&mut inner, &EpisodeVariant::default(), 4, 4);
+        let mut plain_state = VariantState::new(&EpisodeVariant::default(), 4, 4);
+        let mut plain = VariedAgent::new(&mut inner, &mut plain_state);
         assert_eq!(plain.act(&[0.0; 4]), &[1.0, -1.0, 0.5, -0.5, 0.25]);
     }
 
@@ -239,7 +305,8 @@ mod tests {
         // 16 grid cells and 2 motion inputs (which read 7.0).
         let mut observation = vec![1.0; 16];
         observation.extend([7.0, 7.0]);
-        let mut agent = VariedAgent::new(&mut inner, &variant, 16, 18);
+        let mut state = VariantState::new(&variant, 16, 18);
+        let mut agent = VariedAgent::new(&mut inner, &mut state);
         for _ in 0..20 {
             agent.act(&observation);
         }
@@ -268,7 +335,8 @@ mod tests {
             mirrored: false,
             occlusion: Some((config, 4)),
         };
-        let mut agent = VariedAgent::new(&mut inner, &variant, 10, 10);
+        let mut state = VariantState::new(&variant, 10, 10);
+        let mut agent = VariedAgent::new(&mut inner, &mut state);
         for _ in 0..200 {
             agent.act(&[0.0; 10]);
         }
@@ -276,6 +344,66 @@ mod tests {
         assert!((60..140).contains(&occluded.len()), "{}", occluded.len());
         assert!(occluded.iter().all(|s| *s == occluded[0]));
         assert_eq!(occluded[0].iter().filter(|&&x| x == -3.0).count(), 5);
+    }
+
+    #[test]
+    fn shown_episodes_alternate_the_mapping_and_draw_their_own_hidden_cells() {
+        let variations = Variations {
+            mirror_controls: true,
+            occlusion: Some(Occlusion {
+                probability: 1.0,
+                ..Occlusion::default()
+            }),
+        };
+        let episodes: Vec<EpisodeVariant> = (0..4).map(|i| variations.episode(i, 7)).collect();
+        let mirrored: Vec<bool> = episodes.iter().map(|e| e.mirrored).collect();
+        assert_eq!(mirrored, [false, true, false, true]);
+        assert_eq!(
+            episodes,
+            (0..4).map(|i| variations.episode(i, 7)).collect::<Vec<_>>()
+        );
+        assert_ne!(
+            episodes[0].occlusion, episodes[2].occlusion,
+            "a seed per episode"
+        );
+        assert_ne!(variations.episode(0, 7), variations.episode(0, 8));
+        assert!(Variations::default().episode(1, 7).is_plain());
+    }
+
+    #[test]
+    fn the_state_reports_the_cells_it_hid_from_the_last_observation() {
+        let config = Occlusion {
+            fraction: 0.25,
+            probability: 0.5,
+            per_episode: false,
+            value: 0.5,
+        };
+        let variant = EpisodeVariant {
+            mirrored: true,
+            occlusion: Some((config, 3)),
+        };
+        let mut inner = probe();
+        let mut state = VariantState::new(&variant, 8, 8);
+        assert!(state.mirrored());
+        assert!(state.hidden_cells().is_empty(), "nothing seen yet");
+        let (mut occluded, mut clear) = (0, 0);
+        for _ in 0..40 {
+            VariedAgent::new(&mut inner, &mut state).act(&[1.0; 8]);
+            let seen = inner.seen.last().unwrap();
+            let hidden: Vec<usize> = (0..8).filter(|&i| seen[i] == 0.5).collect();
+            let mut reported = state.hidden_cells().to_vec();
+            reported.sort_unstable();
+            assert_eq!(reported, hidden);
+            if hidden.is_empty() {
+                clear += 1;
+            } else {
+                occluded += 1;
+            }
+        }
+        assert!(
+            occluded > 5 && clear > 5,
+            "{occluded} occluded, {clear} clear"
+        );
     }
 
     #[test]

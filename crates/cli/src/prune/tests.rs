@@ -36,6 +36,7 @@ fn genome(links: &[(u32, u32, f64)]) -> Genome {
                 plastic: None,
             })
             .collect(),
+        module_params: Vec::new(),
     }
 }
 
