@@ -91,6 +91,33 @@ fn bench_plasticity_json_line_has_every_arm_and_the_p_values() {
 }
 
 #[test]
+fn bench_plasticity_runs_only_the_sections_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sprout_ok(
+        dir.path(),
+        &[
+            "bench",
+            "plasticity",
+            "--section",
+            "tmaze",
+            "--runs",
+            "2",
+            "--generations",
+            "2",
+            "--json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["tmaze"], "{out}");
+    let err = sprout_err(dir.path(), &["bench", "plasticity", "--section", "maze"]);
+    assert!(
+        err.contains("--section maze") && err.contains("tmaze, platformer, occluded"),
+        "{err}"
+    );
+}
+
+#[test]
 fn bench_plasticity_rejects_zero_runs() {
     let dir = tempfile::tempdir().unwrap();
     let err = sprout_err(dir.path(), &["bench", "plasticity", "--runs", "0"]);
@@ -181,7 +208,7 @@ fn xor_with_lifetime(lifetime: &str) -> String {
 
 #[test]
 fn lifetime_modules_run_through_evolve_and_replay_exactly() {
-    let champion = evolve_and_replay(
+    let (_, champion) = evolve_and_replay(
         "lifetime: [Hopfield(capacity: 4, missing: Some(0.5)), Hebbian(eta: 0.05, bound: 3.0), \
          ActivityPruning(threshold: 0.001, warmup: 1, interval: 1)],",
         3,
@@ -190,8 +217,9 @@ fn lifetime_modules_run_through_evolve_and_replay_exactly() {
 }
 
 /// Evolves XOR with `lifetime` for `generations`, checks that the champion
-/// replays exactly, and returns the champion file.
-fn evolve_and_replay(lifetime: &str, generations: u32) -> String {
+/// replays exactly, and returns the directory (the run is in `run/`) and the
+/// champion file.
+fn evolve_and_replay(lifetime: &str, generations: u32) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("xor.ron"), xor_with_lifetime(lifetime)).unwrap();
     let generations = generations.to_string();
@@ -212,7 +240,8 @@ fn evolve_and_replay(lifetime: &str, generations: u32) -> String {
         out.contains("replay matches the recording exactly"),
         "{out}"
     );
-    std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap()
+    let champion = std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap();
+    (dir, champion)
 }
 
 #[test]
@@ -240,7 +269,7 @@ fn bad_lifetime_settings_name_the_field_and_line() {
 
 #[test]
 fn modules_that_append_inputs_widen_saved_genomes_and_replay() {
-    let champion = evolve_and_replay(
+    let (_, champion) = evolve_and_replay(
         "lifetime: [Hopfield(capacity: 4, mode: Append), Rbm(hidden: 3, low: 0.0, high: 1.0)],",
         2,
     );
@@ -250,31 +279,12 @@ fn modules_that_append_inputs_widen_saved_genomes_and_replay() {
 
 #[test]
 fn evolved_module_genes_are_saved_inspected_replayed_and_checked_on_load() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = xor_with_lifetime(
+    let (dir, champion) = evolve_and_replay(
         "lifetime: [Hebbian(eta: 0.05, bound: 3.0, evolve: true)], \
          module_genes: (mutation_prob: 1.0),",
+        4,
     );
-    std::fs::write(dir.path().join("xor.ron"), &text).unwrap();
-    sprout_ok(
-        dir.path(),
-        &[
-            "evolve",
-            "--config",
-            "xor.ron",
-            "--generations",
-            "4",
-            "--out",
-            "run",
-        ],
-    );
-    let champion = std::fs::read_to_string(dir.path().join("run/champion.ron")).unwrap();
     assert!(champion.contains("module_params: ["), "{champion}");
-    let out = sprout_ok(dir.path(), &["replay", "run/champion.ron", "--headless"]);
-    assert!(
-        out.contains("replay matches the recording exactly"),
-        "{out}"
-    );
     let out = sprout_ok(dir.path(), &["inspect", "run/champion.ron"]);
     assert!(out.contains("module genes Hebbian[0].eta "), "{out}");
     assert!(out.contains("Hebbian[0].d "), "{out}");

@@ -138,12 +138,11 @@ fn check_shot(dir: &Path, stdout: &str, png: &str) -> serde_json::Value {
     report
 }
 
-#[test]
-fn replay_screenshot_shows_the_player_where_the_simulation_has_it() {
-    if !window_tests_possible() {
-        return;
-    }
-    let dir = dir_with_run("tiny.ron", SMALL_PLATFORMER);
+/// Evolves `config` briefly, replays its champion in the window for 90 ticks
+/// and checks the screenshot ([`check_shot`]); returns the JSON report and the
+/// number of hidden-cell pixels.
+fn replay_shot(config: &str) -> (serde_json::Value, usize) {
+    let dir = dir_with_run("experiment.ron", config);
     let out = sprout_in_window(
         dir.path(),
         &[
@@ -156,8 +155,17 @@ fn replay_screenshot_shows_the_player_where_the_simulation_has_it() {
         ],
     );
     let report = check_shot(dir.path(), &out, "shot.png");
-    assert_eq!(report["ticks"], 90);
     let hidden = Shot::load(&dir.path().join("shot.png")).pixels_of(HIDDEN_RGB);
+    (report, hidden)
+}
+
+#[test]
+fn replay_screenshot_shows_the_player_where_the_simulation_has_it() {
+    if !window_tests_possible() {
+        return;
+    }
+    let (report, hidden) = replay_shot(SMALL_PLATFORMER);
+    assert_eq!(report["ticks"], 90);
     assert_eq!(hidden, 0, "the plain game hides no cells");
 }
 
@@ -172,21 +180,8 @@ fn replay_of_an_occluded_experiment_marks_the_hidden_cells() {
         "max_ticks: 600, occlusion: Some(probability: 1.0))",
     );
     assert_ne!(config, SMALL_PLATFORMER);
-    let dir = dir_with_run("occluded.ron", &config);
-    let out = sprout_in_window(
-        dir.path(),
-        &[
-            "replay",
-            "run/champion.ron",
-            "--screenshot",
-            "shot.png",
-            "--frames",
-            "90",
-        ],
-    );
-    check_shot(dir.path(), &out, "shot.png");
+    let (_, hidden) = replay_shot(&config);
     // 85 of the 169 overlay cells (each several pixels square) are marked.
-    let hidden = Shot::load(&dir.path().join("shot.png")).pixels_of(HIDDEN_RGB);
     assert!(hidden >= 85 * 9, "only {hidden} hidden-cell pixels");
 }
 

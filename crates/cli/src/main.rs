@@ -213,7 +213,8 @@ enum BenchCommand {
     /// T-maze with a moving reward and the platformer with controls that swap
     /// between episodes (fixed feed-forward, fixed recurrent and plastic arms on
     /// the same budget), and the occluded platformer with and without Hopfield
-    /// or RBM modules (configs/tmaze-*.ron, configs/platformer-*.ron).
+    /// or RBM modules (configs/tmaze-*.ron, configs/platformer-*.ron). Runs
+    /// take minutes to an hour (`--section` picks sections).
     Plasticity {
         /// Runs per arm, with seeds S..S+N-1.
         #[arg(long, default_value_t = 10)]
@@ -221,9 +222,13 @@ enum BenchCommand {
         /// First seed.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Generations per run (default: the configs' shared budget).
+        /// Generations per run (default: each section's shared budget).
         #[arg(long)]
         generations: Option<u64>,
+        /// Run only these sections (tmaze, platformer, occluded; repeatable or
+        /// comma-separated). Default: all three.
+        #[arg(long, value_delimiter = ',')]
+        section: Vec<String>,
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
@@ -374,6 +379,7 @@ fn bench_command(which: BenchCommand) -> Result<()> {
             runs,
             seed,
             generations,
+            section,
             threads,
             json,
         } => {
@@ -381,6 +387,7 @@ fn bench_command(which: BenchCommand) -> Result<()> {
                 runs,
                 seed,
                 generations,
+                sections: section,
                 json,
             };
             thread_pool(threads)?.install(|| plasticity_bench::plasticity(&request))

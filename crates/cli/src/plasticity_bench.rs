@@ -10,11 +10,16 @@
 //!   feed-forward, fixed recurrent, and feed-forward networks with evolved,
 //!   neuromodulated Hebbian plasticity.
 //! - `platformer`: level 1-1 with left and right swapped in one of every two
-//!   episodes (configs/platformer-shifting-*.ron), the same three kinds of arm.
+//!   episodes (configs/platformer-shifting-*.ron): fixed feed-forward, fixed
+//!   recurrent, and feed-forward networks with one shared neuromodulated
+//!   Hebbian rule whose coefficients are genes (a `Hebbian` lifetime module with
+//!   `evolve: true`).
 //! - `occluded`: level 1-1 where half the observations lose half their grid
 //!   cells (configs/platformer-occluded-*.ron): feed-forward networks with no
 //!   lifetime module, with a Hopfield memory that completes the hidden cells,
 //!   and with online RBM features.
+//!
+//! `--section` runs some of them only.
 
 use std::time::Instant;
 
@@ -136,6 +141,8 @@ pub struct PlasticityRequest {
     pub seed: u64,
     /// Generations per run, overriding each section's (shared) budget.
     pub generations: Option<u64>,
+    /// Keys of the sections to run (all when empty).
+    pub sections: Vec<String>,
     /// End with one line holding a JSON object.
     pub json: bool,
 }
@@ -164,9 +171,23 @@ pub fn plasticity(request: &PlasticityRequest) -> Result<()> {
     if request.generations == Some(0) {
         bail!("--generations must be at least 1");
     }
+    let keys: Vec<&str> = SECTIONS.iter().map(|s| s.key).collect();
+    if let Some(unknown) = request
+        .sections
+        .iter()
+        .find(|s| !keys.contains(&s.as_str()))
+    {
+        bail!(
+            "--section {unknown}: no such section (they are {})",
+            keys.join(", ")
+        );
+    }
     let started = Instant::now();
     let mut object = serde_json::Map::new();
-    for section in &SECTIONS {
+    let chosen = SECTIONS
+        .iter()
+        .filter(|s| request.sections.is_empty() || request.sections.iter().any(|k| k == s.key));
+    for section in chosen {
         let section_started = Instant::now();
         let experiments = section
             .arms

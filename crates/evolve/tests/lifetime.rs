@@ -499,3 +499,51 @@ fn module_genes_diversify_and_runs_stay_reproducible_whatever_the_thread_count()
         genomes.len()
     );
 }
+
+#[test]
+fn a_modulated_hebbian_module_brings_its_own_modulatory_output() {
+    let neat = NeatConfig {
+        output_activation: Activation::Identity,
+        lifetime: vec![LifetimeModuleSpec::Hebbian(HebbianSpec {
+            eta: 0.1,
+            a: 1.0,
+            modulated: true,
+            ..HebbianSpec::default()
+        })],
+        ..NeatConfig::default()
+    };
+    neat.validate().unwrap();
+    assert!(neat.plasticity.is_none());
+    assert_eq!(neat.genome_outputs(1), 2, "one action and the modulator");
+    // Input 0 → action 2 (w 0.5); bias 1 → modulator 3 (m = 2).
+    let mut genome = tiny_genome(0.5, 0.0);
+    genome.outputs = 2;
+    genome.nodes.push(NodeGene {
+        id: 3,
+        kind: NodeKind::Output,
+        activation: Activation::Identity,
+        bias: 0.0,
+    });
+    genome.conns[1].target = 3;
+    genome.conns[1].weight = 2.0;
+    genome.check_for(&neat).unwrap();
+    let mut agent = NetworkAgent::new(&genome, &neat);
+    agent.reset();
+    assert_eq!(agent.act(&[1.0]), &[0.5], "the modulator is not an action");
+    // Δw = tanh(m/2)·η·pre·post on both links.
+    let gate = (2.0f64 / 2.0).tanh();
+    let expected = [0.5 + gate * 0.1 * 0.5, 2.0 + gate * 0.1 * 2.0];
+    let mut weights = agent.network().weights().to_vec();
+    weights.sort_by(f64::total_cmp);
+    for (w, e) in weights.iter().zip(expected) {
+        assert!((w - e).abs() < 1e-12, "{w} vs {e}");
+    }
+    // With m = 0 nothing learns.
+    genome.conns[1].weight = 0.0;
+    let mut agent = NetworkAgent::new(&genome, &neat);
+    agent.reset();
+    agent.act(&[1.0]);
+    let mut weights = agent.network().weights().to_vec();
+    weights.sort_by(f64::total_cmp);
+    assert_eq!(weights, [0.0, 0.5]);
+}

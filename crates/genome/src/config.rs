@@ -473,15 +473,6 @@ impl NeatConfig {
         for (i, module) in self.lifetime.iter().enumerate() {
             let at = format!("lifetime[{i}]");
             module.validate(&at)?;
-            if let LifetimeModuleSpec::Hebbian(h) = module
-                && h.modulated
-                && !self.modulated()
-            {
-                return Err(ConfigError::new(
-                    format!("{at}.modulated"),
-                    "a modulated rule needs the modulatory output of plasticity: Some((modulated: true))",
-                ));
-            }
         }
         self.validate_module_genes()?;
         if self.lamarckian && self.lifetime.is_empty() && self.plasticity.is_none() {
@@ -551,14 +542,20 @@ impl NeatConfig {
     }
 
     /// Output nodes of a genome for a task with `actions` outputs: one more when
-    /// neuromodulated plasticity adds its modulatory output.
+    /// neuromodulated learning adds its modulatory output.
     pub fn genome_outputs(&self, actions: usize) -> usize {
         actions + usize::from(self.modulated())
     }
 
-    /// Whether plasticity is on and neuromodulated.
+    /// Whether genomes have a modulatory output: neuromodulated plasticity genes
+    /// (`plasticity: Some((modulated: true))`) or a `Hebbian(modulated: true)`
+    /// module ask for it, and share it when both do.
     pub fn modulated(&self) -> bool {
         self.plasticity.as_ref().is_some_and(|p| p.modulated)
+            || self
+                .lifetime
+                .iter()
+                .any(|m| matches!(m, LifetimeModuleSpec::Hebbian(h) if h.modulated))
     }
 
     /// The activations hidden nodes may take.
@@ -718,13 +715,6 @@ mod tests {
                     ..PruningSpec::default()
                 })],
                 "lifetime[0].interval",
-            ),
-            (
-                vec![LifetimeModuleSpec::Hebbian(HebbianSpec {
-                    modulated: true,
-                    ..HebbianSpec::default()
-                })],
-                "lifetime[0].modulated",
             ),
         ];
         for (lifetime, field) in cases {

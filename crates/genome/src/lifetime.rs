@@ -56,8 +56,9 @@ pub struct HebbianSpec {
     pub c: f64,
     /// Constant drift D. Default 0.
     pub d: f64,
-    /// Gate every update by the modulatory output (needs
-    /// `plasticity: Some((modulated: true))`, which gives genomes that output).
+    /// Gate every update by tanh(m/2) of the modulatory output m: genomes get
+    /// one more output, the last, linear, which drives nothing but learning
+    /// (shared with `plasticity: Some((modulated: true))` when both are set).
     /// Default false.
     pub modulated: bool,
     /// Learned weights are clipped to ±this. Default 8.0.

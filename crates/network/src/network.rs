@@ -37,7 +37,7 @@ pub struct Network {
     previous: Option<Vec<f64>>,
     /// Lifetime learning, when some live link is plastic.
     plasticity: Option<Plasticity>,
-    /// Value slot of the modulatory output (neuromodulated plasticity only).
+    /// Value slot of the modulatory output (neuromodulated learning only).
     modulator: Option<usize>,
 }
 
@@ -76,7 +76,7 @@ impl Network {
     /// genes are ignored). Feed-forward genomes always step in order: synchronous
     /// stepping would only delay them.
     pub fn compile_with(genome: &Genome, stepping: Stepping) -> Self {
-        Self::build(genome, stepping, None)
+        Self::build(genome, stepping, None, false)
     }
 
     /// Compiles a genome as the experiment's NEAT settings say: their recurrent
@@ -84,10 +84,22 @@ impl Network {
     /// neuromodulation the genome's last output is the modulatory one: it gates
     /// learning and is not among [`Network::activate`]'s outputs.
     pub fn compile_for(genome: &Genome, neat: &NeatConfig) -> Self {
-        Self::build(genome, neat.recurrent_stepping, neat.plasticity.as_ref())
+        Self::build(
+            genome,
+            neat.recurrent_stepping,
+            neat.plasticity.as_ref(),
+            neat.modulated(),
+        )
     }
 
-    fn build(genome: &Genome, stepping: Stepping, plasticity: Option<&PlasticityConfig>) -> Self {
+    /// `modulated`: the genome's last output is the modulatory one (see
+    /// [`NeatConfig::modulated`]).
+    fn build(
+        genome: &Genome,
+        stepping: Stepping,
+        plasticity: Option<&PlasticityConfig>,
+        modulated: bool,
+    ) -> Self {
         let structure = Structure::new(genome);
         let live = structure.live();
         let order = structure.evaluation_order(&live);
@@ -147,15 +159,17 @@ impl Network {
         }
         let slot_of_id = |id: NodeId| genome.node_index(id).map_or(u32::MAX, |i| slot_of[i]);
         let mut output_slots: Vec<u32> = genome.output_ids().map(slot_of_id).collect();
-        let modulated = plasticity.is_some_and(|p| p.modulated);
         let modulator = if modulated {
             output_slots.pop().map(|slot| slot as usize)
         } else {
             None
         };
-        let plasticity = plasticity
-            .zip(rules)
-            .and_then(|(config, rules)| Plasticity::new(rules, &edge_weights, config, modulator));
+        // The genes' rules are gated only when they ask to be (the modulatory
+        // output may be there for a lifetime module alone).
+        let plasticity = plasticity.zip(rules).and_then(|(config, rules)| {
+            let gate = modulator.filter(|_| config.modulated);
+            Plasticity::new(rules, &edge_weights, config, gate)
+        });
         let mut values = vec![0.0; fixed + order.len()];
         values[genome.inputs] = 1.0;
         let previous = (recurrent && stepping == Stepping::Synchronous).then(|| values.clone());
@@ -254,8 +268,8 @@ impl Network {
         self.output_slots.iter().map(|&s| s as usize)
     }
 
-    /// Value slot of the modulatory output, when the network was compiled with
-    /// neuromodulated plasticity.
+    /// Value slot of the modulatory output, when the network was compiled for
+    /// neuromodulated learning ([`NeatConfig::modulated`]).
     pub fn modulator_slot(&self) -> Option<usize> {
         self.modulator
     }
