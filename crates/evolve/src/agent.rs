@@ -69,6 +69,13 @@ impl NetworkAgent {
         self.lifetime.as_deref()
     }
 
+    /// Whether weights change while the agent plays: plasticity genes on some
+    /// live link, or a lifetime module that changes synapses (a Hebbian rule,
+    /// pruning).
+    pub fn learns(&self) -> bool {
+        self.network.is_plastic() || self.lifetime.as_ref().is_some_and(|l| l.changes_synapses())
+    }
+
     /// `genome` (the one this agent was built from) with the weights learned so
     /// far written into its connection genes, and connections pruned during the
     /// lifetime disabled: the genome Lamarckian evolution breeds from.

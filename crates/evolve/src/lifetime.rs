@@ -272,6 +272,11 @@ impl Lifetime {
             .collect()
     }
 
+    /// Whether some module changes synapses (weights or the pruning mask).
+    pub fn changes_synapses(&self) -> bool {
+        !self.synapses.is_empty()
+    }
+
     /// Whether link `k` is currently enabled (not pruned).
     pub fn is_enabled(&self, k: usize) -> bool {
         self.links.enabled[k]

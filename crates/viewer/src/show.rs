@@ -232,7 +232,8 @@ impl Show {
         }
     }
 
-    /// For a plastic network, the mean |w − w₀| over its links: how far lifetime
+    /// For a network that learns while it plays (plasticity genes or a Hebbian
+    /// or pruning module), the mean |w − w₀| over its links: how far lifetime
     /// learning has moved the weights since the episode began (`None` for fixed
     /// weights and for the keyboard).
     pub fn weight_drift(&self) -> Option<f64> {
@@ -244,10 +245,10 @@ impl Show {
         else {
             return None;
         };
-        let network = agent.network();
-        if !network.is_plastic() {
+        if !agent.learns() {
             return None;
         }
+        let network = agent.network();
         let sum: f64 = network
             .links()
             .zip(start_weights)
@@ -386,8 +387,27 @@ mod tests {
         );
 
         let fixed = NeatConfig::default();
-        let show = Show::of_genome(play, Variations::default(), vec![level], &genome, &fixed);
+        let show = Show::of_genome(
+            play,
+            Variations::default(),
+            vec![level.clone()],
+            &genome,
+            &fixed,
+        );
         assert_eq!(show.weight_drift(), None);
+
+        // A Hebbian lifetime module moves the weights as well.
+        let hebbian = NeatConfig {
+            lifetime: vec![sprout_genome::LifetimeModuleSpec::Hebbian(
+                sprout_genome::HebbianSpec::default(),
+            )],
+            ..fixed
+        };
+        let mut show = Show::of_genome(play, Variations::default(), vec![level], &genome, &hebbian);
+        for _ in 0..30 {
+            show.step(Buttons::NONE);
+        }
+        assert!(show.weight_drift().expect("a learning network") > 0.0);
     }
 
     #[test]
