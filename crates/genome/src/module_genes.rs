@@ -181,9 +181,8 @@ impl NeatConfig {
     /// ±`module_genes.coefficient_limit`. Errors name `lifetime[i].<setting>`.
     pub(crate) fn validate_module_genes(&self) -> Result<(), ConfigError> {
         self.module_genes.validate()?;
-        let mut values = self.initial_module_params().into_iter();
-        for (i, gene) in self.module_gene_layout() {
-            let value = values.next().expect("one value per gene");
+        let values = self.initial_module_params();
+        for ((i, gene), value) in self.module_gene_layout().zip(values) {
             if let Err(problem) = self.module_genes.check(gene, value) {
                 return Err(ConfigError::new(
                     format!("lifetime[{i}].{}", gene.name),
