@@ -118,14 +118,14 @@ fn truncated_checkpoint_cannot_be_resumed() {
             "3",
         ],
     );
-    let checkpoint = dir.path().join("run/checkpoints/gen-000003.ron");
-    let text = std::fs::read_to_string(&checkpoint).unwrap();
-    std::fs::write(&checkpoint, &text[..text.len() - 200]).unwrap();
+    let checkpoint = dir.path().join("run/checkpoints/gen-000003.ron.zst");
+    let bytes = std::fs::read(&checkpoint).unwrap();
+    std::fs::write(&checkpoint, &bytes[..bytes.len() - 200]).unwrap();
     let err = sprout_err(
         dir.path(),
         &["evolve", "--resume", "run", "--generations", "6"],
     );
-    assert!(err.contains("gen-000003.ron:"), "{err}");
+    assert!(err.contains("gen-000003.ron.zst:"), "{err}");
 }
 
 #[test]

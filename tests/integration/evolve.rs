@@ -1,6 +1,6 @@
 //! `sprout evolve`, `replay` and `inspect`.
 
-use crate::util::{SMALL_XOR, XOR_CONFIG, dir_with_small_xor, sprout_ok, stats_without_seconds};
+use crate::util::{XOR_CONFIG, dir_with_small_xor, sprout_ok, stats_without_seconds};
 
 #[test]
 fn evolve_writes_champion_stats_plot_and_checkpoints() {
@@ -173,53 +173,6 @@ fn thread_count_does_not_change_the_run() {
             std::fs::read_to_string(dir.path().join(format!("t{threads}/champion.ron"))).unwrap()
         );
     }
-}
-
-#[cfg(unix)]
-#[test]
-fn ctrl_c_saves_a_checkpoint_that_resumes() {
-    use std::process::{Command, Stdio};
-    let dir = tempfile::tempdir().unwrap();
-    let endless = SMALL_XOR
-        .replace("generations: 8", "generations: 1000000")
-        .replace("checkpoint_every: 3", "checkpoint_every: 0");
-    std::fs::write(dir.path().join("endless.ron"), endless).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_sprout"))
-        .args(["evolve", "--config", "endless.ron", "--out", "run"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(130), "{stdout}");
-    assert!(stdout.contains("stopped after generation"), "{stdout}");
-    let checkpoints: Vec<_> = std::fs::read_dir(dir.path().join("run/checkpoints"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    assert_eq!(checkpoints.len(), 1, "{checkpoints:?}");
-    let reached: u64 = checkpoints[0]
-        .trim_start_matches("gen-")
-        .trim_end_matches(".ron")
-        .parse()
-        .unwrap();
-    let target = (reached + 2).to_string();
-    let out = sprout_ok(
-        dir.path(),
-        &["evolve", "--resume", "run", "--generations", &target],
-    );
-    assert!(
-        out.contains(&format!("finished {target} generations")),
-        "{out}"
-    );
 }
 
 #[test]

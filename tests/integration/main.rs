@@ -6,6 +6,7 @@ mod evolve;
 mod plasticity;
 mod platformer;
 mod prune;
+mod server;
 mod util;
 // The window tests need the `viewer` feature (on by default).
 #[cfg(feature = "viewer")]

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde_json::json;
 use sprout_evolve::Evolution;
 
-use crate::spec::SproutExperiment;
+use sprout_lab::SproutExperiment;
 
 /// One benchmark run's outcome.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ pub fn run_many(
     experiment: &SproutExperiment,
     seeds: std::ops::Range<u64>,
 ) -> Result<Vec<RunOutcome>> {
-    let task = experiment.task.build()?;
+    let task = experiment.task.build(&experiment.name)?;
     let task = task.as_ref();
     seeds
         .into_par_iter()

@@ -9,13 +9,15 @@ mod prune;
 mod run;
 mod saved;
 mod significance;
-mod spec;
+mod stop;
 mod window;
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use sprout_lab::RunRequest;
+use sprout_lab::tasks::{builtin_experiment, load_experiment};
 
 // Evolution allocates many small genomes and networks per generation; mimalloc
 // is markedly faster at that than the system allocator.
@@ -129,23 +131,25 @@ struct RunArgs {
     /// Continue from a run directory or a checkpoint file.
     #[arg(long, value_name = "RUN_DIR_OR_CHECKPOINT")]
     resume: Option<PathBuf>,
+    #[command(flatten)]
+    log: progress::LogArgs,
 }
 
 impl RunArgs {
-    /// The run these options ask for, and the worker thread count.
-    fn request(self) -> Result<(run::RunRequest, Option<usize>)> {
+    /// The run these options ask for, the worker thread count and the logging
+    /// options.
+    fn request(self) -> Result<(RunRequest, Option<usize>, progress::LogArgs)> {
         if self.generations == Some(0) {
             anyhow::bail!("--generations must be at least 1");
         }
-        let experiment = spec::load_experiment(self.config.as_deref())?;
-        let request = run::RunRequest {
-            experiment,
+        let request = RunRequest {
+            source: sprout_lab::tasks::read_experiment(self.config.as_deref())?,
             seed: self.seed,
             generations: self.generations,
             out: self.out,
             resume: self.resume,
         };
-        Ok((request, self.threads))
+        Ok((request, self.threads, self.log))
     }
 }
 
@@ -290,11 +294,11 @@ fn main() {
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Evolve(args) => {
-            let (request, threads) = args.request()?;
-            thread_pool(threads)?.install(|| run::evolve(request))
+            let (request, threads, log) = args.request()?;
+            thread_pool(threads)?.install(|| run::evolve(request, &log))
         }
         Command::Watch { run, window } => {
-            let (request, threads) = run.request()?;
+            let (request, threads, _) = run.request()?;
             window::watch(request, threads, &window)
         }
         Command::Replay {
@@ -340,8 +344,8 @@ fn dispatch(cli: Cli) -> Result<()> {
 fn bench_command(which: BenchCommand) -> Result<()> {
     if let Some((name, builtin, default_runs, args)) = which.solve() {
         let experiment = match &args.config {
-            Some(path) => spec::load_experiment(Some(path))?,
-            None => spec::builtin_experiment(builtin)?,
+            Some(path) => load_experiment(Some(path))?,
+            None => builtin_experiment(builtin)?,
         };
         let runs = args.runs.unwrap_or(default_runs);
         let generalization = name == "dpnv";

@@ -35,7 +35,7 @@ use sprout_genome::Genome;
 use sprout_platformer::{PlatformerConfig, PlatformerTask};
 
 use crate::significance::{Summary, mann_whitney_u, welch_t_test};
-use crate::spec::{SproutExperiment, TaskSpec, builtin_experiment};
+use sprout_lab::tasks::{SproutExperiment, TaskSpec, builtin_experiment};
 
 /// Unseen T-maze lifetimes each champion is scored on.
 pub const TEST_LIFETIMES: u32 = 20;
@@ -193,7 +193,7 @@ pub fn plasticity(request: &PlasticityRequest) -> Result<()> {
             .arms
             .iter()
             .map(|(_, name, _)| builtin_experiment(name))
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>, _>>()?;
         check_same_budget(section, &experiments)?;
         let generations = request.generations.unwrap_or(experiments[0].generations);
         let seeds = request.seed..request.seed + request.runs;
@@ -247,7 +247,7 @@ fn check_same_budget(section: &Section, experiments: &[SproutExperiment]) -> Res
 /// Evolves one run for `generations` generations and scores its champion (the
 /// fittest genome seen) on unseen lifetimes or episodes.
 fn champion_score(experiment: &SproutExperiment, seed: u64, generations: u64) -> Result<Score> {
-    let task = experiment.task.build()?;
+    let task = experiment.task.build(&experiment.name)?;
     let neat = &experiment.neat;
     let mut evolution = Evolution::new(
         neat,
@@ -464,7 +464,7 @@ mod tests {
             let TaskSpec::Platformer(config) = &experiment.task else {
                 panic!("{name}: a platformer experiment");
             };
-            let task = experiment.task.build().unwrap();
+            let task = experiment.task.build(&experiment.name).unwrap();
             let neat = &experiment.neat;
             let evolution = Evolution::new(neat, neat.genome_inputs(task.inputs()), 5, 1);
             // Generation 0 is unconnected: it stands still whatever it sees.

@@ -36,7 +36,7 @@ use sprout_plasticity::pruning::{
     random_saliency,
 };
 
-use crate::spec::{SavedGenome, load_saved_genome};
+use sprout_lab::saves::{SavedGenome, load_saved_genome};
 
 /// A way to rank connections for removal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -90,7 +90,10 @@ struct Curve {
 pub fn prune(request: &PruneRequest) -> Result<()> {
     check_fractions(&request.fractions)?;
     let saved = load_saved_genome(&request.genome)?;
-    let task = saved.experiment.task.build()?;
+    let task = saved
+        .experiment
+        .task
+        .build(&saved.path.display().to_string())?;
     let genome = &saved.champion.genome;
     crate::saved::check_shape(&saved, task.as_ref())?;
     let enabled = enabled_connections(genome);

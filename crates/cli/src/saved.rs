@@ -9,7 +9,8 @@ use sprout_network::{Network, Structure, to_dot};
 use sprout_platformer::PlatformerTask;
 
 use crate::levels::LevelArgs;
-use crate::spec::{SavedGenome, TaskSpec, load_saved_genome};
+use sprout_lab::saves::{SavedGenome, load_saved_genome};
+use sprout_lab::tasks::TaskSpec;
 
 /// Checks that the genome fits its task's inputs and outputs.
 pub(crate) fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -> Result<()> {
@@ -45,7 +46,10 @@ pub(crate) fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -
 /// reports the episode.
 pub fn replay(path: &Path, levels: &LevelArgs) -> Result<()> {
     let saved = load_saved_genome(path)?;
-    let task = saved.experiment.task.build()?;
+    let task = saved
+        .experiment
+        .task
+        .build(&saved.path.display().to_string())?;
     check_shape(&saved, task.as_ref())?;
     if levels.chosen() {
         return replay_on_level(&saved, levels);

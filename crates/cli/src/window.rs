@@ -38,8 +38,6 @@ pub use without_viewer::{play, replay, watch};
 #[cfg(feature = "viewer")]
 mod with_viewer {
     use std::path::Path;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
 
     use anyhow::{Context, Result, anyhow, bail};
     use sprout_evolve::{ChampionChoice, Evolution, GenerationStats};
@@ -51,9 +49,12 @@ mod with_viewer {
 
     use super::{ShotArgs, WatchArgs};
     use crate::levels::LevelArgs;
-    use crate::run::{self, Ending, RunRequest};
+    use sprout_lab::run::{self, Ending, RunRequest};
+    use sprout_lab::saves::load_saved_genome;
+    use sprout_lab::tasks::{self, TaskSpec};
+
     use crate::saved::check_shape;
-    use crate::spec::{self, TaskSpec, load_saved_genome};
+    use crate::stop::Stop;
 
     impl ShotArgs {
         fn options(&self) -> Options {
@@ -89,7 +90,7 @@ mod with_viewer {
             TaskSpec::Platformer(config) => Ok(PlatformerTask::new(config.clone())?),
             other => bail!(
                 "the window shows the platformer, and {what} runs task `{}`; use `sprout evolve` or `sprout replay --headless`",
-                other.build()?.name()
+                other.build(what)?.name()
             ),
         }
     }
@@ -131,6 +132,9 @@ mod with_viewer {
     /// `sprout watch`: `evolve` on worker threads, the champion in a window.
     pub fn watch(request: RunRequest, threads: Option<usize>, args: &WatchArgs) -> Result<()> {
         let mut prepared = run::prepare(request)?;
+        for warning in &prepared.warnings {
+            eprintln!("{warning}");
+        }
         let experiment = &prepared.experiment;
         let task = platformer(
             &experiment.task,
@@ -160,16 +164,8 @@ mod with_viewer {
             prepared.dir.path.display()
         );
         // Closing the window stops evolution after the generation in flight, as
-        // Ctrl-C does; both leave a checkpoint.
-        let stop = Arc::new(AtomicBool::new(false));
-        let ctrl_c = Arc::new(AtomicBool::new(false));
-        {
-            let (stop, ctrl_c) = (stop.clone(), ctrl_c.clone());
-            ctrlc::set_handler(move || {
-                ctrl_c.store(true, Ordering::SeqCst);
-                stop.store(true, Ordering::SeqCst);
-            })?;
-        }
+        // Ctrl-C, SIGTERM and SIGHUP do; all leave a checkpoint.
+        let stop = Stop::on_signals()?;
         let pool = crate::thread_pool(threads)?;
         let feed = setup.feed.clone();
         let flag = stop.clone();
@@ -177,7 +173,7 @@ mod with_viewer {
             .name("evolution".into())
             .spawn(move || {
                 let result = pool.install(|| {
-                    run::run(&mut prepared, &flag, |stats, evolution| {
+                    run::run(&mut prepared, flag.flag(), |stats, evolution| {
                         feed.publish(report(stats, evolution, choice, &task));
                     })
                 });
@@ -197,7 +193,7 @@ mod with_viewer {
             ..args.shot.options()
         };
         let shown = sprout_viewer::run(Mode::Watch(setup), options);
-        stop.store(true, Ordering::SeqCst);
+        stop.request();
         let (prepared, result) = worker
             .join()
             .map_err(|_| anyhow!("the evolution thread panicked"))?;
@@ -211,9 +207,9 @@ mod with_viewer {
             outcome.frames as f64 / outcome.seconds.max(1e-9),
             outcome.ticks
         );
-        run::print_ending(&prepared, &ending, "watch");
-        if ctrl_c.load(Ordering::SeqCst) {
-            std::process::exit(130);
+        crate::run::print_ending(&prepared, ending, "watch");
+        if let Some(code) = stop.exit_code() {
+            std::process::exit(code);
         }
         Ok(())
     }
@@ -253,7 +249,7 @@ mod with_viewer {
 
     /// `sprout play`: the keyboard on a level.
     pub fn play(config: Option<&Path>, levels: &LevelArgs, shot: &ShotArgs) -> Result<()> {
-        let experiment = spec::load_experiment(config)?;
+        let experiment = tasks::load_experiment(config)?;
         let task = platformer(
             &experiment.task,
             &format!("experiment `{}`", experiment.name),
@@ -283,7 +279,7 @@ mod without_viewer {
 
     use super::{ShotArgs, WatchArgs};
     use crate::levels::LevelArgs;
-    use crate::run::RunRequest;
+    use sprout_lab::run::RunRequest;
 
     const NO_WINDOW: &str = "this sprout was built without the window (--no-default-features); rebuild with the default features for `watch`, `play` and `replay` with a window";
 

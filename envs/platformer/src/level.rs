@@ -28,6 +28,9 @@ use crate::enemies::EnemyKind;
 use crate::tiles::Tile;
 use crate::units::{TILE, TILE_PX};
 
+/// The largest level file [`Level::load`] reads: a 5,000-column level is
+/// about 100 kB.
+pub const MAX_LEVEL_BYTES: u64 = 16 << 20;
 /// Fewest rows a level may have.
 pub const MIN_HEIGHT: usize = 4;
 /// Most rows a level may have.
@@ -378,12 +381,33 @@ impl Level {
         })
     }
 
-    /// Loads and validates a level file.
+    /// Loads and validates a level file. Files larger than [`MAX_LEVEL_BYTES`]
+    /// are refused unread (a path such as `/dev/zero` must not hang a run).
     pub fn load(path: &Path) -> Result<Self, LevelError> {
+        use std::io::Read;
         let source_name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|error| LevelError::Io {
+        let io = |error| LevelError::Io {
             source_name: source_name.clone(),
             error,
+        };
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| file.take(MAX_LEVEL_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(io)?;
+        if bytes.len() as u64 > MAX_LEVEL_BYTES {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("larger than {MAX_LEVEL_BYTES} bytes: not a level file"),
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "not text (invalid UTF-8 at byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            ))
         })?;
         Level::from_ron(&text, &source_name)
     }

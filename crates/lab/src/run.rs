@@ -1,0 +1,276 @@
+//! A run directory and the loop that evolves into it.
+//!
+//! ```text
+//! <run dir>/champion.ron              the champion, replayable (ChampionFile)
+//!          /stats.csv                 one row per generation
+//!          /fitness.png               best and mean fitness
+//!          /checkpoints/gen-NNNNNN.ron.zst   the newest few checkpoints
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sprout_evolve::files::write_ron;
+use sprout_evolve::plot::plot_fitness;
+use sprout_evolve::stats::to_csv;
+use sprout_evolve::{Evolution, GenerationStats, Task};
+
+use crate::error::LabError;
+use crate::guard;
+use crate::saves::{self, ChampionFile, Checkpoint, FORMAT};
+use crate::tasks::{ExperimentSource, SproutExperiment, check_experiment};
+
+/// How many checkpoint files a run directory keeps.
+pub const CHECKPOINTS_KEPT: usize = 5;
+
+/// What a run was asked to do.
+pub struct RunRequest {
+    /// The experiment and its file (ignored when resuming: the checkpoint's
+    /// experiment is used).
+    pub source: ExperimentSource,
+    /// `--seed`.
+    pub seed: Option<u64>,
+    /// `--generations`: the total, on resume as well.
+    pub generations: Option<u64>,
+    /// `--out`.
+    pub out: Option<PathBuf>,
+    /// `--resume`.
+    pub resume: Option<PathBuf>,
+}
+
+/// A run's output directory and its files.
+pub struct RunDir {
+    /// The directory.
+    pub path: PathBuf,
+}
+
+impl RunDir {
+    /// `champion.ron`.
+    pub fn champion(&self) -> PathBuf {
+        self.path.join("champion.ron")
+    }
+
+    /// `checkpoints/`.
+    pub fn checkpoints(&self) -> PathBuf {
+        self.path.join("checkpoints")
+    }
+
+    /// The checkpoint file of `generation`.
+    pub fn checkpoint(&self, generation: u64) -> PathBuf {
+        self.checkpoints()
+            .join(format!("gen-{generation:06}.ron.zst"))
+    }
+
+    /// Fails fast when the run could not save: creates the directory and its
+    /// `checkpoints/`, writes a probe file and removes it. Temporary files that a
+    /// killed run left behind are removed too.
+    pub fn probe(&self) -> Result<(), LabError> {
+        let unwritable = |error| LabError::Unwritable {
+            path: self.path.clone(),
+            error,
+        };
+        let checkpoints = self.checkpoints();
+        std::fs::create_dir_all(&checkpoints).map_err(unwritable)?;
+        let probe = checkpoints.join(format!(".probe-{}", std::process::id()));
+        std::fs::write(&probe, b"sprout").map_err(unwritable)?;
+        std::fs::remove_file(&probe).map_err(unwritable)?;
+        for dir in [&self.path, &checkpoints] {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes stats.csv, champion.ron and fitness.png.
+    pub fn write_results(
+        &self,
+        experiment: &SproutExperiment,
+        evolution: &Evolution,
+    ) -> Result<(), LabError> {
+        sprout_evolve::files::write_atomic(
+            &self.path.join("stats.csv"),
+            to_csv(&evolution.history).as_bytes(),
+        )?;
+        if let Some(champion) = evolution.champion(experiment.champion) {
+            let file = ChampionFile {
+                format: FORMAT,
+                experiment: experiment.clone(),
+                seed: evolution.seed,
+                champion: champion.clone(),
+            };
+            write_ron(&self.champion(), &file)?;
+        }
+        if !evolution.history.is_empty() {
+            let title = format!("{} (seed {})", experiment.name, evolution.seed);
+            plot_fitness(&evolution.history, &title, &self.path.join("fitness.png"))?;
+        }
+        Ok(())
+    }
+
+    /// Writes a checkpoint and keeps only the newest few. A failed write leaves
+    /// the older checkpoints as they were.
+    pub fn write_checkpoint(
+        &self,
+        experiment: &SproutExperiment,
+        evolution: &Evolution,
+    ) -> Result<PathBuf, LabError> {
+        let generation = evolution.generation();
+        let path = self.checkpoint(generation);
+        let checkpoint = Checkpoint {
+            format: FORMAT,
+            experiment: experiment.clone(),
+            evolution: evolution.clone(),
+        };
+        saves::write_checkpoint(&path, &checkpoint).map_err(|error| LabError::CheckpointWrite {
+            path: path.clone(),
+            generation,
+            error: Box::new(error),
+        })?;
+        self.prune_checkpoints();
+        Ok(path)
+    }
+
+    fn prune_checkpoints(&self) {
+        let Ok(files) = saves::list_checkpoints(&self.checkpoints()) else {
+            return;
+        };
+        let excess = files.len().saturating_sub(CHECKPOINTS_KEPT);
+        for old in &files[..excess] {
+            let _ = std::fs::remove_file(old);
+        }
+    }
+}
+
+/// A run ready to go: its experiment, state, task and directory.
+pub struct PreparedRun {
+    /// The experiment.
+    pub experiment: SproutExperiment,
+    /// The state (fresh, or loaded from a checkpoint).
+    pub evolution: Evolution,
+    /// The task.
+    pub task: Box<dyn Task>,
+    /// Where outputs go.
+    pub dir: RunDir,
+    /// Total generations to reach.
+    pub generations: u64,
+    /// Warnings to show before the run starts (memory above half of what is
+    /// available).
+    pub warnings: Vec<String>,
+}
+
+/// Builds a fresh run, or loads the one to resume. Everything that can fail
+/// before the first generation fails here: the experiment or checkpoint, the
+/// task, the memory the population needs, and the output directory.
+pub fn prepare(request: RunRequest) -> Result<PreparedRun, LabError> {
+    let mut warnings = Vec::new();
+    let (experiment, evolution, default_dir, task) = match &request.resume {
+        Some(resume) => {
+            if request.seed.is_some() {
+                return Err(LabError::SeedOnResume);
+            }
+            let path = saves::resolve_checkpoint(resume)?;
+            let checkpoint = saves::load_checkpoint(&path)?;
+            let task = check_experiment(&checkpoint.experiment, &path, None)?;
+            // A checkpoint lives in <run dir>/checkpoints/.
+            let run_dir = path
+                .parent()
+                .and_then(Path::parent)
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let dir = request.out.clone().unwrap_or(run_dir);
+            RunDir { path: dir.clone() }.probe()?;
+            (checkpoint.experiment, checkpoint.evolution, dir, task)
+        }
+        None => {
+            let ExperimentSource {
+                mut experiment,
+                path,
+                text,
+            } = request.source;
+            if let Some(seed) = request.seed {
+                experiment.seed = seed;
+            }
+            let task = check_experiment(&experiment, &path, text.as_deref())?;
+            let inputs = experiment.neat.genome_inputs(task.inputs());
+            let outputs = experiment.neat.genome_outputs(task.outputs());
+            warnings.extend(guard::check_population(
+                &experiment.neat,
+                inputs,
+                outputs,
+                &path,
+                text.as_deref(),
+            )?);
+            let dir = request.out.clone().unwrap_or_else(|| {
+                PathBuf::from("saves").join(format!("{}-{}", experiment.name, experiment.seed))
+            });
+            RunDir { path: dir.clone() }.probe()?;
+            let evolution =
+                Evolution::new(&experiment.neat, inputs, task.outputs(), experiment.seed);
+            (experiment, evolution, dir, task)
+        }
+    };
+    let generations = request.generations.unwrap_or(experiment.generations);
+    Ok(PreparedRun {
+        experiment,
+        evolution,
+        task,
+        dir: RunDir { path: default_dir },
+        generations,
+        warnings,
+    })
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// All generations ran.
+    Finished,
+    /// A champion passed the success check.
+    Solved,
+    /// Stopped by the flag (Ctrl-C, a signal, a closed window).
+    Interrupted,
+}
+
+/// Runs generations until done, solved or `stop` is raised (checked between
+/// generations), checkpointing as configured and at the end. `on_generation`
+/// sees each generation's statistics.
+pub fn run(
+    prepared: &mut PreparedRun,
+    stop: &AtomicBool,
+    mut on_generation: impl FnMut(&GenerationStats, &Evolution),
+) -> Result<Ending, LabError> {
+    let PreparedRun {
+        experiment,
+        evolution,
+        task,
+        dir,
+        generations,
+        ..
+    } = prepared;
+    let every = experiment.checkpoint_every;
+    let ending = loop {
+        if experiment.stop_when_solved && evolution.solved() {
+            break Ending::Solved;
+        }
+        if evolution.generation() >= *generations {
+            break Ending::Finished;
+        }
+        if stop.load(Ordering::SeqCst) {
+            break Ending::Interrupted;
+        }
+        let stats = evolution.step(&experiment.neat, task.as_ref())?.clone();
+        on_generation(&stats, evolution);
+        if every > 0 && evolution.generation() % every == 0 {
+            dir.write_checkpoint(experiment, evolution)?;
+            dir.write_results(experiment, evolution)?;
+        }
+    };
+    dir.write_checkpoint(experiment, evolution)?;
+    dir.write_results(experiment, evolution)?;
+    Ok(ending)
+}

@@ -1,0 +1,216 @@
+//! The built-in tasks, and the experiments embedded in the binary.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sprout_classic::pole::PoleConfig;
+use sprout_classic::tmaze::TMazeConfig;
+use sprout_classic::xor::Xor;
+use sprout_evolve::{EvolveError, Experiment, Task};
+use sprout_platformer::{PlatformerConfig, PlatformerTask};
+
+use crate::error::LabError;
+
+/// The task section of an experiment file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TaskSpec {
+    /// XOR (envs/classic): `task: Xor`.
+    Xor,
+    /// Pole balancing (envs/classic):
+    /// `task: Pole(variant: DoubleWithVelocities)`.
+    Pole(PoleConfig),
+    /// The platformer (envs/platformer):
+    /// `task: Platformer(levels: Builtin(["1-1"]))`.
+    Platformer(PlatformerConfig),
+    /// The T-maze with a reward that moves during the lifetime (envs/classic):
+    /// `task: TMaze()`, or `task: TMaze(lifetimes: 4)`.
+    TMaze(TMazeConfig),
+}
+
+impl TaskSpec {
+    /// Builds the task, validating its settings; `source_name` names the file in
+    /// the error.
+    pub fn build(&self, source_name: &str) -> Result<Box<dyn Task>, LabError> {
+        let task_error = |message: String| LabError::Task {
+            source_name: source_name.to_owned(),
+            message,
+        };
+        Ok(match self {
+            TaskSpec::Xor => Box::new(Xor),
+            TaskSpec::Pole(config) => {
+                Box::new(config.build().map_err(|e| task_error(e.to_string()))?)
+            }
+            TaskSpec::Platformer(config) => Box::new(
+                PlatformerTask::new(config.clone()).map_err(|e| task_error(e.to_string()))?,
+            ),
+            TaskSpec::TMaze(config) => {
+                Box::new(config.build().map_err(|e| task_error(e.to_string()))?)
+            }
+        })
+    }
+}
+
+/// An experiment over the built-in tasks.
+pub type SproutExperiment = Experiment<TaskSpec>;
+
+/// The experiments embedded in the binary: (name, file text). The first is the
+/// default of `sprout evolve`.
+const BUILTIN: [(&str, &str); 18] = [
+    (
+        "platformer",
+        include_str!("../../../configs/platformer.ron"),
+    ),
+    (
+        "platformer-hebbian",
+        include_str!("../../../configs/platformer-hebbian.ron"),
+    ),
+    ("mario", include_str!("../../../configs/mario.ron")),
+    (
+        "generalist",
+        include_str!("../../../configs/generalist.ron"),
+    ),
+    ("xor", include_str!("../../../configs/xor.ron")),
+    ("pole", include_str!("../../../configs/pole.ron")),
+    ("dpv", include_str!("../../../configs/dpv.ron")),
+    ("dpnv", include_str!("../../../configs/dpnv.ron")),
+    (
+        "dpnv-sprout",
+        include_str!("../../../configs/dpnv-sprout.ron"),
+    ),
+    (
+        "tmaze-fixed",
+        include_str!("../../../configs/tmaze-fixed.ron"),
+    ),
+    (
+        "tmaze-recurrent",
+        include_str!("../../../configs/tmaze-recurrent.ron"),
+    ),
+    (
+        "tmaze-plastic",
+        include_str!("../../../configs/tmaze-plastic.ron"),
+    ),
+    (
+        "platformer-shifting-fixed",
+        include_str!("../../../configs/platformer-shifting-fixed.ron"),
+    ),
+    (
+        "platformer-shifting-recurrent",
+        include_str!("../../../configs/platformer-shifting-recurrent.ron"),
+    ),
+    (
+        "platformer-shifting-plastic",
+        include_str!("../../../configs/platformer-shifting-plastic.ron"),
+    ),
+    (
+        "platformer-occluded-none",
+        include_str!("../../../configs/platformer-occluded-none.ron"),
+    ),
+    (
+        "platformer-occluded-hopfield",
+        include_str!("../../../configs/platformer-occluded-hopfield.ron"),
+    ),
+    (
+        "platformer-occluded-rbm",
+        include_str!("../../../configs/platformer-occluded-rbm.ron"),
+    ),
+];
+
+/// The names of the embedded experiments, the default first.
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    BUILTIN.iter().map(|(name, _)| *name)
+}
+
+/// The embedded experiment `configs/<name>.ron`.
+pub fn builtin_experiment(name: &str) -> Result<SproutExperiment, LabError> {
+    let (_, text) = BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| LabError::UnknownBuiltin(name.to_owned()))?;
+    Ok(SproutExperiment::parse(
+        text,
+        Path::new(&format!("<embedded configs/{name}.ron>")),
+    )?)
+}
+
+/// An experiment with where it came from, so later checks can name the file
+/// and point at lines.
+#[derive(Debug, Clone)]
+pub struct ExperimentSource {
+    /// The experiment.
+    pub experiment: SproutExperiment,
+    /// The file, or `<embedded>`.
+    pub path: PathBuf,
+    /// The file's text (`None` for the embedded default).
+    pub text: Option<String>,
+}
+
+/// Reads `path`, or the embedded default when `None`, and checks that its task
+/// builds and fits its lifetime modules.
+pub fn read_experiment(path: Option<&Path>) -> Result<ExperimentSource, LabError> {
+    let (experiment, text) = match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
+                path: path.to_owned(),
+                error: source,
+            })?;
+            (SproutExperiment::parse(&text, path)?, Some(text))
+        }
+        None => (builtin_experiment(BUILTIN[0].0)?, None),
+    };
+    let path = path.map_or_else(|| PathBuf::from("<embedded>"), Path::to_path_buf);
+    check_experiment(&experiment, &path, text.as_deref())?;
+    Ok(ExperimentSource {
+        experiment,
+        path,
+        text,
+    })
+}
+
+/// [`read_experiment`], keeping only the experiment.
+pub fn load_experiment(path: Option<&Path>) -> Result<SproutExperiment, LabError> {
+    read_experiment(path).map(|source| source.experiment)
+}
+
+/// Checks what parsing cannot: the task builds, and the lifetime modules' input
+/// ranges fit its observations. `text`, when known, points errors at a line.
+pub fn check_experiment(
+    experiment: &SproutExperiment,
+    path: &Path,
+    text: Option<&str>,
+) -> Result<Box<dyn Task>, LabError> {
+    let task = experiment
+        .task
+        .build(&format!("{}: task", path.display()))?;
+    experiment
+        .neat
+        .check_lifetime_inputs(task.inputs())
+        .map_err(|e| {
+            let field = format!("neat.{}", e.field);
+            EvolveError::Invalid {
+                path: path.to_owned(),
+                line: text.and_then(|t| sprout_evolve::files::line_of_field(t, &field)),
+                field,
+                message: e.message,
+            }
+        })?;
+    Ok(task)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_experiment_parses_and_builds() {
+        for name in builtin_names() {
+            let experiment = builtin_experiment(name).unwrap();
+            check_experiment(&experiment, Path::new(name), None).unwrap();
+        }
+    }
+
+    #[test]
+    fn an_unknown_builtin_is_named() {
+        let e = builtin_experiment("nope").unwrap_err();
+        assert_eq!(e.to_string(), "no built-in experiment named nope");
+    }
+}
