@@ -77,7 +77,7 @@ fn stopping_with(name: &str, code: i32) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(code), "{stdout}\n{stderr}");
-    assert!(stderr.contains(&format!("{name}")), "{stderr}");
+    assert!(stderr.contains(&format!("SIG{name}")), "{stderr}");
     assert!(stdout.contains("stopped after generation"), "{stdout}");
     assert!(stdout.contains("sprout evolve --resume run"), "{stdout}");
     let names = checkpoint_names(&dir.path().join("run"));
@@ -139,7 +139,7 @@ fn a_second_signal_exits_at_once_and_corrupts_nothing() {
     assert!(stderr.contains("again: exiting now"), "{stderr}");
     // Whatever checkpoints exist are whole: the newest resumes.
     let names = checkpoint_names(&dir.path().join("run"));
-    if let Some(newest) = names.iter().filter(|n| n.starts_with("gen-")).next_back() {
+    if let Some(newest) = names.iter().rfind(|n| n.starts_with("gen-")) {
         let target = (generation_of(newest) + 1).to_string();
         sprout_ok(
             dir.path(),

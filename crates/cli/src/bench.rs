@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde_json::json;
 use sprout_evolve::Evolution;
 
+use sprout_evolve::TaskDescription;
 use sprout_lab::SproutExperiment;
 
 /// One benchmark run's outcome.
@@ -34,7 +35,7 @@ pub fn run_many(
     experiment: &SproutExperiment,
     seeds: std::ops::Range<u64>,
 ) -> Result<Vec<RunOutcome>> {
-    let task = experiment.task.build(&experiment.name)?;
+    let task = experiment.task.build().map_err(|e| anyhow::anyhow!(e))?;
     let task = task.as_ref();
     seeds
         .into_par_iter()

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use sprout_lab::RunRequest;
+use sprout_evolve::{RunRequest, Start};
 use sprout_lab::tasks::{builtin_experiment, load_experiment};
 
 // Evolution allocates many small genomes and networks per generation; mimalloc
@@ -138,16 +138,20 @@ struct RunArgs {
 impl RunArgs {
     /// The run these options ask for, the worker thread count and the logging
     /// options.
-    fn request(self) -> Result<(RunRequest, Option<usize>, progress::LogArgs)> {
+    fn request(self) -> Result<(sprout_lab::SproutRequest, Option<usize>, progress::LogArgs)> {
         if self.generations == Some(0) {
             anyhow::bail!("--generations must be at least 1");
         }
+        // A resumed run takes its experiment from the checkpoint.
+        let start = match self.resume {
+            Some(resume) => Start::Resume(resume),
+            None => Start::New(sprout_lab::tasks::read_experiment(self.config.as_deref())?),
+        };
         let request = RunRequest {
-            source: sprout_lab::tasks::read_experiment(self.config.as_deref())?,
+            start,
             seed: self.seed,
             generations: self.generations,
             out: self.out,
-            resume: self.resume,
         };
         Ok((request, self.threads, self.log))
     }

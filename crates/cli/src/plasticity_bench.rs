@@ -35,6 +35,7 @@ use sprout_genome::Genome;
 use sprout_platformer::{PlatformerConfig, PlatformerTask};
 
 use crate::significance::{Summary, mann_whitney_u, welch_t_test};
+use sprout_evolve::TaskDescription;
 use sprout_lab::tasks::{SproutExperiment, TaskSpec, builtin_experiment};
 
 /// Unseen T-maze lifetimes each champion is scored on.
@@ -247,7 +248,7 @@ fn check_same_budget(section: &Section, experiments: &[SproutExperiment]) -> Res
 /// Evolves one run for `generations` generations and scores its champion (the
 /// fittest genome seen) on unseen lifetimes or episodes.
 fn champion_score(experiment: &SproutExperiment, seed: u64, generations: u64) -> Result<Score> {
-    let task = experiment.task.build(&experiment.name)?;
+    let task = experiment.task.build().map_err(|e| anyhow::anyhow!(e))?;
     let neat = &experiment.neat;
     let mut evolution = Evolution::new(
         neat,
@@ -464,7 +465,7 @@ mod tests {
             let TaskSpec::Platformer(config) = &experiment.task else {
                 panic!("{name}: a platformer experiment");
             };
-            let task = experiment.task.build(&experiment.name).unwrap();
+            let task = experiment.task.build().unwrap();
             let neat = &experiment.neat;
             let evolution = Evolution::new(neat, neat.genome_inputs(task.inputs()), 5, 1);
             // Generation 0 is unconnected: it stands still whatever it sees.

@@ -11,7 +11,8 @@ use serde_json::json;
 use sprout_evolve::{Evolution, NetworkAgent, Task, evaluate};
 use sprout_platformer::{PlatformerTask, generate};
 
-use sprout_lab::saves::load_saved_genome;
+use sprout_evolve::TaskDescription;
+use sprout_lab::load_saved_genome;
 use sprout_lab::tasks::{TaskSpec, builtin_experiment};
 
 /// What `bench generalize` scores.
@@ -113,7 +114,7 @@ pub fn generalize(request: &GeneralizeRequest, json: bool) -> Result<()> {
 /// in a real run. Each evaluation compiles its network, as in a real generation.
 pub fn throughput(threads: usize, seconds: f64, warmup: u64, json: bool) -> Result<()> {
     let experiment = builtin_experiment("platformer")?;
-    let task = experiment.task.build(&experiment.name)?;
+    let task = experiment.task.build().map_err(|e| anyhow::anyhow!(e))?;
     let task: &dyn Task = task.as_ref();
     let mut evolution = Evolution::new(
         &experiment.neat,

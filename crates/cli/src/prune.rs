@@ -36,7 +36,8 @@ use sprout_plasticity::pruning::{
     random_saliency,
 };
 
-use sprout_lab::saves::{SavedGenome, load_saved_genome};
+use sprout_evolve::TaskDescription;
+use sprout_lab::{SavedGenome, load_saved_genome};
 
 /// A way to rank connections for removal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -93,7 +94,8 @@ pub fn prune(request: &PruneRequest) -> Result<()> {
     let task = saved
         .experiment
         .task
-        .build(&saved.path.display().to_string())?;
+        .build()
+        .map_err(|e| anyhow::anyhow!(e))?;
     let genome = &saved.champion.genome;
     crate::saved::check_shape(&saved, task.as_ref())?;
     let enabled = enabled_connections(genome);

@@ -2,14 +2,15 @@
 //! graceful stop.
 
 use anyhow::Result;
-use sprout_lab::run::{Ending, PreparedRun, RunRequest, prepare, run};
+use sprout_evolve::Ending;
+use sprout_lab::{SproutRequest, SproutRun};
 
 use crate::progress::{LogArgs, Progress};
 use crate::stop::Stop;
 
 /// `sprout evolve`.
-pub fn evolve(request: RunRequest, log: &LogArgs) -> Result<()> {
-    let mut prepared = prepare(request)?;
+pub fn evolve(request: SproutRequest, log: &LogArgs) -> Result<()> {
+    let mut prepared = SproutRun::prepare(request)?;
     let stop = Stop::on_signals()?;
     announce(&prepared, "evolving");
     let mut progress = Progress::new(
@@ -18,9 +19,7 @@ pub fn evolve(request: RunRequest, log: &LogArgs) -> Result<()> {
         prepared.evolution.generation(),
         prepared.evolution.evaluations,
     );
-    let ending = run(&mut prepared, stop.flag(), |stats, _| {
-        progress.update(stats)
-    });
+    let ending = prepared.evolve(stop.flag(), |stats, _| progress.update(stats));
     progress.finish();
     let ending = ending?;
     print_ending(&prepared, ending, "evolve");
@@ -31,7 +30,7 @@ pub fn evolve(request: RunRequest, log: &LogArgs) -> Result<()> {
 }
 
 /// Prints what a run is about to do, and its warnings.
-pub fn announce(prepared: &PreparedRun, verb: &str) {
+pub fn announce(prepared: &SproutRun, verb: &str) {
     for warning in &prepared.warnings {
         eprintln!("{warning}");
     }
@@ -47,7 +46,7 @@ pub fn announce(prepared: &PreparedRun, verb: &str) {
 
 /// Prints how a run ended and where its files are. `command` is the one that
 /// resumes it (`evolve` or `watch`).
-pub fn print_ending(prepared: &PreparedRun, ending: Ending, command: &str) {
+pub fn print_ending(prepared: &SproutRun, ending: Ending, command: &str) {
     let evolution = &prepared.evolution;
     let dir = prepared.dir.path.display();
     match ending {

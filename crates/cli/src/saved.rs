@@ -9,8 +9,8 @@ use sprout_network::{Network, Structure, to_dot};
 use sprout_platformer::PlatformerTask;
 
 use crate::levels::LevelArgs;
-use sprout_lab::saves::{SavedGenome, load_saved_genome};
-use sprout_lab::tasks::TaskSpec;
+use sprout_evolve::TaskDescription;
+use sprout_lab::{SavedGenome, TaskSpec, load_saved_genome};
 
 /// Checks that the genome fits its task's inputs and outputs.
 pub(crate) fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -> Result<()> {
@@ -49,7 +49,8 @@ pub fn replay(path: &Path, levels: &LevelArgs) -> Result<()> {
     let task = saved
         .experiment
         .task
-        .build(&saved.path.display().to_string())?;
+        .build()
+        .map_err(|e| anyhow::anyhow!(e))?;
     check_shape(&saved, task.as_ref())?;
     if levels.chosen() {
         return replay_on_level(&saved, levels);

@@ -49,9 +49,9 @@ mod with_viewer {
 
     use super::{ShotArgs, WatchArgs};
     use crate::levels::LevelArgs;
-    use sprout_lab::run::{self, Ending, RunRequest};
-    use sprout_lab::saves::load_saved_genome;
+    use sprout_evolve::{Ending, TaskDescription};
     use sprout_lab::tasks::{self, TaskSpec};
+    use sprout_lab::{SproutRequest, SproutRun, load_saved_genome};
 
     use crate::saved::check_shape;
     use crate::stop::Stop;
@@ -90,7 +90,7 @@ mod with_viewer {
             TaskSpec::Platformer(config) => Ok(PlatformerTask::new(config.clone())?),
             other => bail!(
                 "the window shows the platformer, and {what} runs task `{}`; use `sprout evolve` or `sprout replay --headless`",
-                other.build(what)?.name()
+                other.build().map_err(|e| anyhow!(e))?.name()
             ),
         }
     }
@@ -130,8 +130,8 @@ mod with_viewer {
     }
 
     /// `sprout watch`: `evolve` on worker threads, the champion in a window.
-    pub fn watch(request: RunRequest, threads: Option<usize>, args: &WatchArgs) -> Result<()> {
-        let mut prepared = run::prepare(request)?;
+    pub fn watch(request: SproutRequest, threads: Option<usize>, args: &WatchArgs) -> Result<()> {
+        let mut prepared = SproutRun::prepare(request)?;
         for warning in &prepared.warnings {
             eprintln!("{warning}");
         }
@@ -173,7 +173,7 @@ mod with_viewer {
             .name("evolution".into())
             .spawn(move || {
                 let result = pool.install(|| {
-                    run::run(&mut prepared, flag.flag(), |stats, evolution| {
+                    prepared.evolve(flag.flag(), |stats, evolution| {
                         feed.publish(report(stats, evolution, choice, &task));
                     })
                 });
@@ -279,7 +279,7 @@ mod without_viewer {
 
     use super::{ShotArgs, WatchArgs};
     use crate::levels::LevelArgs;
-    use sprout_lab::run::RunRequest;
+    use sprout_lab::SproutRequest as RunRequest;
 
     const NO_WINDOW: &str = "this sprout was built without the window (--no-default-features); rebuild with the default features for `watch`, `play` and `replay` with a window";
 

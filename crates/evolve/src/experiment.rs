@@ -9,6 +9,59 @@ use sprout_genome::NeatConfig;
 use crate::error::EvolveError;
 use crate::evolution::ChampionChoice;
 use crate::files::{line_of_field, parse_ron};
+use crate::task::Task;
+
+/// The task section of an experiment file, for any task: it is saved with every
+/// champion and checkpoint (so it serializes), and it builds the task it
+/// describes. Sprout's built-in tasks are one enum of these (`sprout-lab`); a task
+/// of your own implements it on its own settings type (see
+/// `examples/custom_task.rs`).
+pub trait TaskDescription:
+    Serialize + DeserializeOwned + Clone + std::fmt::Debug + PartialEq
+{
+    /// Builds the task, validating its settings.
+    fn build(&self) -> Result<Box<dyn Task>, Box<dyn std::error::Error + Send + Sync>>;
+}
+
+/// An experiment with where it came from, so later checks can name the file
+/// and point at lines.
+#[derive(Debug, Clone)]
+pub struct ExperimentSource<T> {
+    /// The experiment.
+    pub experiment: Experiment<T>,
+    /// The file, or a name such as `<embedded>`.
+    pub path: std::path::PathBuf,
+    /// The file's text, when there is one.
+    pub text: Option<String>,
+}
+
+impl<T> From<Experiment<T>> for ExperimentSource<T> {
+    /// An experiment built in code: errors name it `<experiment NAME>`.
+    fn from(experiment: Experiment<T>) -> Self {
+        Self {
+            path: format!("<experiment {}>", experiment.name).into(),
+            experiment,
+            text: None,
+        }
+    }
+}
+
+impl<T: TaskDescription> ExperimentSource<T> {
+    /// Reads, parses and checks an experiment file ([`Experiment::check`]).
+    pub fn read(path: &Path) -> Result<Self, EvolveError> {
+        let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
+            path: path.to_owned(),
+            error: source,
+        })?;
+        let experiment = Experiment::parse(&text, path)?;
+        experiment.check(path, Some(&text))?;
+        Ok(Self {
+            experiment,
+            path: path.to_owned(),
+            text: Some(text),
+        })
+    }
+}
 
 /// An experiment: everything that, with a seed, determines a run. `T` is the task
 /// description; the CLI's is an enum over the built-in tasks.
@@ -77,6 +130,30 @@ impl<T: DeserializeOwned> Experiment<T> {
             error: source,
         })?;
         Self::parse(&text, path)
+    }
+}
+
+impl<T: TaskDescription> Experiment<T> {
+    /// Checks what parsing cannot, and returns the task: it builds, and the
+    /// lifetime modules' input ranges fit its observations. `path` names the file
+    /// in errors, and `text`, when known, points them at a line.
+    pub fn check(&self, path: &Path, text: Option<&str>) -> Result<Box<dyn Task>, EvolveError> {
+        let task = self.task.build().map_err(|e| EvolveError::TaskBuild {
+            source_name: format!("{}: task", path.display()),
+            message: e.to_string(),
+        })?;
+        self.neat
+            .check_lifetime_inputs(task.inputs())
+            .map_err(|e| {
+                let field = format!("neat.{}", e.field);
+                EvolveError::Invalid {
+                    path: path.to_owned(),
+                    line: text.and_then(|t| line_of_field(t, &field)),
+                    field,
+                    message: e.message,
+                }
+            })?;
+        Ok(task)
     }
 }
 

@@ -9,8 +9,15 @@
 //!   (sprout-plasticity's Hebbian, Hopfield, RBM and pruning modules) run around
 //!   each [`NetworkAgent`] while it plays, and Lamarckian write-back
 //!   ([`evaluate_learned`]).
-//! - [`files`], [`stats`], [`plot`]: checkpoints and saves written atomically,
-//!   `stats.csv`, and `fitness.png`.
+//! - [`Run`]: a run of any task with its directory: `champion.ron`, `stats.csv`,
+//!   `fitness.png`, rotated checkpoints, resume, a graceful stop
+//!   ([`run`]); the files it keeps ([`saves`]: champion files and zstd
+//!   checkpoints with a format version, loaders that check what they read); the
+//!   memory a population needs, checked before it is allocated ([`guard`]).
+//!   Experiments name their task through [`TaskDescription`], which a task of your
+//!   own implements too.
+//! - [`files`], [`stats`], [`plot`]: atomic writes and RON with line-numbered
+//!   errors, `stats.csv`, and `fitness.png`.
 //!
 //! # Reproducibility
 //!
@@ -26,8 +33,11 @@ pub mod error;
 pub mod evolution;
 pub mod experiment;
 pub mod files;
+pub mod guard;
 pub mod lifetime;
 pub mod plot;
+pub mod run;
+pub mod saves;
 pub mod seed;
 pub mod stats;
 pub mod task;
@@ -35,6 +45,8 @@ pub mod task;
 pub use agent::{NetworkAgent, evaluate_learned};
 pub use error::EvolveError;
 pub use evolution::{Champion, ChampionChoice, Evolution, evaluate};
-pub use experiment::Experiment;
+pub use experiment::{Experiment, ExperimentSource, TaskDescription};
+pub use run::{Ending, Run, RunDir, RunRequest, Start};
+pub use saves::{ChampionFile, Checkpoint, SavedGenome};
 pub use stats::GenerationStats;
 pub use task::{Agent, EvalContext, Evaluation, Task, Verdict};

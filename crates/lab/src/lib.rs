@@ -1,24 +1,35 @@
-//! Sprout's laboratory: the built-in tasks and everything a run keeps on disk.
+//! Sprout's laboratory: the built-in tasks and experiments, and the checks of
+//! every file Sprout reads.
 //!
-//! - [`tasks`]: the task section of experiment files ([`TaskSpec`]) and the
-//!   experiments embedded in the binary (`configs/*.ron`).
-//! - [`saves`]: `champion.ron` and checkpoints, with a format version; checkpoints
-//!   are zstd-compressed RON (`gen-NNNNNN.ron.zst`), and plain-RON checkpoints of
-//!   older runs still load. Every loader checks what it read and names the file.
-//! - [`run`]: a run directory (champion, stats, plot, rotated checkpoints) and the
-//!   loop that evolves into it until done, solved or stopped.
-//! - [`guard`]: the memory a population needs, estimated before it is allocated.
+//! - [`tasks`]: the task section of experiment files ([`TaskSpec`], the built-in
+//!   tasks as one [`sprout_evolve::TaskDescription`]) and the experiments embedded
+//!   in the binary (`configs/*.ron`).
 //! - [`hostile`]: one entry point per kind of file Sprout reads, for fuzzing; none
-//!   may panic, hang or allocate beyond the guard, whatever the bytes.
+//!   may panic, hang or allocate beyond the memory guard, whatever the bytes.
+//!
+//! Runs, their directories and files are `sprout_evolve::Run` and
+//! `sprout_evolve::saves`, generic over the task; this crate gives them the
+//! built-in tasks.
 
 pub mod error;
-pub mod guard;
 pub mod hostile;
-pub mod run;
-pub mod saves;
 pub mod tasks;
 
 pub use error::LabError;
-pub use run::{Ending, PreparedRun, RunDir, RunRequest};
-pub use saves::{ChampionFile, Checkpoint, SavedGenome};
-pub use tasks::{SproutExperiment, TaskSpec};
+pub use tasks::{SproutExperiment, SproutSource, TaskSpec};
+
+/// A run of a built-in experiment.
+pub type SproutRun = sprout_evolve::Run<TaskSpec>;
+/// A champion file or checkpoint champion of a built-in experiment.
+pub type SavedGenome = sprout_evolve::SavedGenome<TaskSpec>;
+
+/// Loads a champion file, or a checkpoint's champion, of a built-in experiment
+/// ([`sprout_evolve::saves::load_saved_genome`]).
+pub fn load_saved_genome(
+    path: &std::path::Path,
+) -> Result<SavedGenome, sprout_evolve::EvolveError> {
+    sprout_evolve::saves::load_saved_genome(path)
+}
+
+/// What a run of a built-in experiment was asked to do.
+pub type SproutRequest = sprout_evolve::RunRequest<TaskSpec>;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sprout_classic::pole::PoleConfig;
 use sprout_classic::tmaze::TMazeConfig;
 use sprout_classic::xor::Xor;
-use sprout_evolve::{EvolveError, Experiment, Task};
+use sprout_evolve::{Experiment, ExperimentSource, Task, TaskDescription};
 use sprout_platformer::{PlatformerConfig, PlatformerTask};
 
 use crate::error::LabError;
@@ -27,25 +27,13 @@ pub enum TaskSpec {
     TMaze(TMazeConfig),
 }
 
-impl TaskSpec {
-    /// Builds the task, validating its settings; `source_name` names the file in
-    /// the error.
-    pub fn build(&self, source_name: &str) -> Result<Box<dyn Task>, LabError> {
-        let task_error = |message: String| LabError::Task {
-            source_name: source_name.to_owned(),
-            message,
-        };
+impl TaskDescription for TaskSpec {
+    fn build(&self) -> Result<Box<dyn Task>, Box<dyn std::error::Error + Send + Sync>> {
         Ok(match self {
             TaskSpec::Xor => Box::new(Xor),
-            TaskSpec::Pole(config) => {
-                Box::new(config.build().map_err(|e| task_error(e.to_string()))?)
-            }
-            TaskSpec::Platformer(config) => Box::new(
-                PlatformerTask::new(config.clone()).map_err(|e| task_error(e.to_string()))?,
-            ),
-            TaskSpec::TMaze(config) => {
-                Box::new(config.build().map_err(|e| task_error(e.to_string()))?)
-            }
+            TaskSpec::Pole(config) => Box::new(config.build()?),
+            TaskSpec::Platformer(config) => Box::new(PlatformerTask::new(config.clone())?),
+            TaskSpec::TMaze(config) => Box::new(config.build()?),
         })
     }
 }
@@ -132,68 +120,30 @@ pub fn builtin_experiment(name: &str) -> Result<SproutExperiment, LabError> {
     )?)
 }
 
-/// An experiment with where it came from, so later checks can name the file
-/// and point at lines.
-#[derive(Debug, Clone)]
-pub struct ExperimentSource {
-    /// The experiment.
-    pub experiment: SproutExperiment,
-    /// The file, or `<embedded>`.
-    pub path: PathBuf,
-    /// The file's text (`None` for the embedded default).
-    pub text: Option<String>,
-}
+/// A built-in experiment with the file it came from.
+pub type SproutSource = ExperimentSource<TaskSpec>;
 
 /// Reads `path`, or the embedded default when `None`, and checks that its task
 /// builds and fits its lifetime modules.
-pub fn read_experiment(path: Option<&Path>) -> Result<ExperimentSource, LabError> {
-    let (experiment, text) = match path {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| EvolveError::Io {
-                path: path.to_owned(),
-                error: source,
-            })?;
-            (SproutExperiment::parse(&text, path)?, Some(text))
+pub fn read_experiment(path: Option<&Path>) -> Result<SproutSource, LabError> {
+    match path {
+        Some(path) => Ok(ExperimentSource::read(path)?),
+        None => {
+            let experiment = builtin_experiment(BUILTIN[0].0)?;
+            let path = PathBuf::from("<embedded>");
+            experiment.check(&path, None)?;
+            Ok(ExperimentSource {
+                experiment,
+                path,
+                text: None,
+            })
         }
-        None => (builtin_experiment(BUILTIN[0].0)?, None),
-    };
-    let path = path.map_or_else(|| PathBuf::from("<embedded>"), Path::to_path_buf);
-    check_experiment(&experiment, &path, text.as_deref())?;
-    Ok(ExperimentSource {
-        experiment,
-        path,
-        text,
-    })
+    }
 }
 
 /// [`read_experiment`], keeping only the experiment.
 pub fn load_experiment(path: Option<&Path>) -> Result<SproutExperiment, LabError> {
     read_experiment(path).map(|source| source.experiment)
-}
-
-/// Checks what parsing cannot: the task builds, and the lifetime modules' input
-/// ranges fit its observations. `text`, when known, points errors at a line.
-pub fn check_experiment(
-    experiment: &SproutExperiment,
-    path: &Path,
-    text: Option<&str>,
-) -> Result<Box<dyn Task>, LabError> {
-    let task = experiment
-        .task
-        .build(&format!("{}: task", path.display()))?;
-    experiment
-        .neat
-        .check_lifetime_inputs(task.inputs())
-        .map_err(|e| {
-            let field = format!("neat.{}", e.field);
-            EvolveError::Invalid {
-                path: path.to_owned(),
-                line: text.and_then(|t| sprout_evolve::files::line_of_field(t, &field)),
-                field,
-                message: e.message,
-            }
-        })?;
-    Ok(task)
 }
 
 #[cfg(test)]
@@ -204,7 +154,7 @@ mod tests {
     fn every_embedded_experiment_parses_and_builds() {
         for name in builtin_names() {
             let experiment = builtin_experiment(name).unwrap();
-            check_experiment(&experiment, Path::new(name), None).unwrap();
+            experiment.check(Path::new(name), None).unwrap();
         }
     }
 

@@ -33,7 +33,7 @@ fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     found
 }
 
-fn entry_point(target: &str) -> fn(&[u8]) -> Result<(), sprout_lab::LabError> {
+fn entry_point(target: &str) -> sprout_lab::hostile::EntryPoint {
     TARGETS.iter().find(|(name, _)| *name == target).unwrap().1
 }
 

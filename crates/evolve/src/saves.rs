@@ -8,13 +8,13 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sprout_evolve::files::{parse_ron, to_ron, write_atomic};
-use sprout_evolve::{Champion, Evolution, EvolveError};
 use sprout_genome::{Genome, NeatConfig};
 
-use crate::error::LabError;
+use crate::error::EvolveError;
+use crate::evolution::{Champion, Evolution};
+use crate::experiment::{Experiment, TaskDescription};
+use crate::files::{parse_ron, to_ron, write_atomic};
 use crate::guard;
-use crate::tasks::{SproutExperiment, check_experiment};
 
 /// The format version of the champion files and checkpoints this build writes.
 /// Raise it when a change means older builds would misread new files.
@@ -30,12 +30,12 @@ fn first_format() -> u32 {
 /// `champion.ron`: a genome with everything needed to rebuild and rerun it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ChampionFile {
+pub struct ChampionFile<T> {
     /// The file format version ([`FORMAT`]).
     #[serde(default = "first_format")]
     pub format: u32,
     /// The experiment that evolved it (task and NEAT settings).
-    pub experiment: SproutExperiment,
+    pub experiment: Experiment<T>,
     /// The run seed; with the generation and genome id it fixes the evaluation's
     /// random stream.
     pub seed: u64,
@@ -46,26 +46,42 @@ pub struct ChampionFile {
 /// A checkpoint: the experiment and the complete run state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Checkpoint {
+pub struct Checkpoint<T> {
     /// The file format version ([`FORMAT`]).
     #[serde(default = "first_format")]
     pub format: u32,
     /// The experiment being run.
-    pub experiment: SproutExperiment,
+    pub experiment: Experiment<T>,
     /// The run state.
     pub evolution: Evolution,
 }
 
 /// A saved genome: from a champion file, or the best of a checkpoint.
-pub struct SavedGenome {
+pub struct SavedGenome<T> {
     /// The file it came from.
     pub path: PathBuf,
     /// The experiment it belongs to.
-    pub experiment: SproutExperiment,
+    pub experiment: Experiment<T>,
     /// The run seed.
     pub seed: u64,
     /// The genome with its recorded evaluation.
     pub champion: Champion,
+}
+
+impl<T: TaskDescription> SavedGenome<T> {
+    /// Reruns the genome's evaluation as the run did (same task, run seed,
+    /// generation and genome id): bit for bit the recorded one, unless the code
+    /// or the platform changed the results.
+    pub fn replay(&self) -> Result<crate::task::Evaluation, EvolveError> {
+        let task = self.experiment.check(&self.path, None)?;
+        Ok(crate::evolution::evaluate(
+            task.as_ref(),
+            &self.champion.genome,
+            &self.experiment.neat,
+            self.seed,
+            self.champion.generation,
+        ))
+    }
 }
 
 /// The first bytes of every zstd frame.
@@ -74,20 +90,23 @@ const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 const ZSTD_LEVEL: i32 = 3;
 
 /// A checkpoint as the bytes of a `.ron.zst` file.
-pub fn encode_checkpoint(checkpoint: &Checkpoint) -> Vec<u8> {
+pub fn encode_checkpoint<T: Serialize>(checkpoint: &Checkpoint<T>) -> Vec<u8> {
     // Compressing bytes held in memory only fails on allocation failure.
     zstd::bulk::compress(to_ron(checkpoint).as_bytes(), ZSTD_LEVEL)
         .expect("zstd compression of an in-memory buffer")
 }
 
 /// Writes a checkpoint, compressed, atomically.
-pub fn write_checkpoint(path: &Path, checkpoint: &Checkpoint) -> Result<(), EvolveError> {
+pub fn write_checkpoint<T: Serialize>(
+    path: &Path,
+    checkpoint: &Checkpoint<T>,
+) -> Result<(), EvolveError> {
     write_atomic(path, &encode_checkpoint(checkpoint))
 }
 
 /// Reads a file Sprout saved (compressed or not) as text, refusing files larger
 /// than memory could hold.
-pub fn read_text(path: &Path) -> Result<String, LabError> {
+pub fn read_text(path: &Path) -> Result<String, EvolveError> {
     let io = |error| EvolveError::Io {
         path: path.to_owned(),
         error,
@@ -97,7 +116,7 @@ pub fn read_text(path: &Path) -> Result<String, LabError> {
     let mut bytes = Vec::new();
     file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
-        return Err(LabError::TooLarge {
+        return Err(EvolveError::TooLarge {
             path: path.to_owned(),
             limit,
         });
@@ -107,9 +126,9 @@ pub fn read_text(path: &Path) -> Result<String, LabError> {
 
 /// The text in `bytes`: decompressed when they are a zstd frame, at most
 /// `limit` bytes of it.
-pub fn decode_text(bytes: Vec<u8>, path: &Path, limit: u64) -> Result<String, LabError> {
+pub fn decode_text(bytes: Vec<u8>, path: &Path, limit: u64) -> Result<String, EvolveError> {
     let bytes = if bytes.starts_with(&ZSTD_MAGIC) {
-        let compressed = |message: String| LabError::Compressed {
+        let compressed = |message: String| EvolveError::Compressed {
             path: path.to_owned(),
             message,
         };
@@ -123,7 +142,7 @@ pub fn decode_text(bytes: Vec<u8>, path: &Path, limit: u64) -> Result<String, La
             .read_to_end(&mut text)
             .map_err(|e| compressed(e.to_string()))?;
         if text.len() as u64 > limit {
-            return Err(LabError::TooLarge {
+            return Err(EvolveError::TooLarge {
                 path: path.to_owned(),
                 limit,
             });
@@ -132,7 +151,7 @@ pub fn decode_text(bytes: Vec<u8>, path: &Path, limit: u64) -> Result<String, La
     } else {
         bytes
     };
-    String::from_utf8(bytes).map_err(|e| LabError::NotText {
+    String::from_utf8(bytes).map_err(|e| EvolveError::NotText {
         path: path.to_owned(),
         at: e.utf8_error().valid_up_to(),
     })
@@ -141,7 +160,7 @@ pub fn decode_text(bytes: Vec<u8>, path: &Path, limit: u64) -> Result<String, La
 /// Refuses a file whose `format` field names a version this build cannot read.
 /// Text that does not parse at all is left to the full parse, whose error points
 /// at the line.
-fn check_format(text: &str, path: &Path) -> Result<(), LabError> {
+fn check_format(text: &str, path: &Path) -> Result<(), EvolveError> {
     #[derive(Deserialize)]
     struct Probe {
         #[serde(default = "first_format")]
@@ -149,7 +168,7 @@ fn check_format(text: &str, path: &Path) -> Result<(), LabError> {
     }
     match parse_ron::<Probe>(text, path) {
         Ok(Probe { format }) if !(OLDEST_FORMAT..=FORMAT).contains(&format) => {
-            Err(LabError::Format {
+            Err(EvolveError::Format {
                 path: path.to_owned(),
                 found: format,
                 oldest: OLDEST_FORMAT,
@@ -161,19 +180,22 @@ fn check_format(text: &str, path: &Path) -> Result<(), LabError> {
 }
 
 /// Loads a champion file or a checkpoint (its champion), checking the genome.
-pub fn load_saved_genome(path: &Path) -> Result<SavedGenome, LabError> {
+pub fn load_saved_genome<T: TaskDescription>(path: &Path) -> Result<SavedGenome<T>, EvolveError> {
     parse_saved_genome(&read_text(path)?, path)
 }
 
 /// [`load_saved_genome`] on text already read; `path` names it in errors.
-pub fn parse_saved_genome(text: &str, path: &Path) -> Result<SavedGenome, LabError> {
+pub fn parse_saved_genome<T: TaskDescription>(
+    text: &str,
+    path: &Path,
+) -> Result<SavedGenome<T>, EvolveError> {
     let saved = if looks_like_checkpoint(text) {
         let checkpoint = parse_checkpoint(text, path)?;
         let champion = checkpoint
             .evolution
             .champion(checkpoint.experiment.champion)
             .cloned()
-            .ok_or_else(|| LabError::NoChampion {
+            .ok_or_else(|| EvolveError::NoChampion {
                 path: path.to_owned(),
             })?;
         SavedGenome {
@@ -184,7 +206,7 @@ pub fn parse_saved_genome(text: &str, path: &Path) -> Result<SavedGenome, LabErr
         }
     } else {
         check_format(text, path)?;
-        let file: ChampionFile = parse_ron(text, path)?;
+        let file: ChampionFile<T> = parse_ron(text, path)?;
         validate_experiment(&file.experiment, path)?;
         SavedGenome {
             path: path.to_owned(),
@@ -203,14 +225,17 @@ fn looks_like_checkpoint(text: &str) -> bool {
 }
 
 /// Loads and checks a checkpoint file, compressed or plain.
-pub fn load_checkpoint(path: &Path) -> Result<Checkpoint, LabError> {
+pub fn load_checkpoint<T: TaskDescription>(path: &Path) -> Result<Checkpoint<T>, EvolveError> {
     parse_checkpoint(&read_text(path)?, path)
 }
 
 /// Parses and checks checkpoint text; `path` names it in errors.
-pub fn parse_checkpoint(text: &str, path: &Path) -> Result<Checkpoint, LabError> {
+pub fn parse_checkpoint<T: TaskDescription>(
+    text: &str,
+    path: &Path,
+) -> Result<Checkpoint<T>, EvolveError> {
     check_format(text, path)?;
-    let checkpoint: Checkpoint = parse_ron(text, path)?;
+    let checkpoint: Checkpoint<T> = parse_ron(text, path)?;
     validate_experiment(&checkpoint.experiment, path)?;
     let neat = &checkpoint.experiment.neat;
     let population = &checkpoint.evolution.population;
@@ -224,8 +249,7 @@ pub fn parse_checkpoint(text: &str, path: &Path) -> Result<Checkpoint, LabError>
                 neat.population_size,
                 population.genomes.len()
             ),
-        }
-        .into());
+        });
     }
     for genome in &population.genomes {
         check_genome(genome, neat, path)?;
@@ -245,7 +269,10 @@ fn check_genome(genome: &Genome, neat: &NeatConfig, path: &Path) -> Result<(), E
         })
 }
 
-fn validate_experiment(experiment: &SproutExperiment, path: &Path) -> Result<(), LabError> {
+fn validate_experiment<T: TaskDescription>(
+    experiment: &Experiment<T>,
+    path: &Path,
+) -> Result<(), EvolveError> {
     experiment
         .validate()
         .map_err(|(field, message)| EvolveError::Invalid {
@@ -254,7 +281,7 @@ fn validate_experiment(experiment: &SproutExperiment, path: &Path) -> Result<(),
             field,
             message,
         })?;
-    check_experiment(experiment, path, None)?;
+    experiment.check(path, None)?;
     Ok(())
 }
 
@@ -291,14 +318,14 @@ pub fn list_checkpoints(dir: &Path) -> Result<Vec<PathBuf>, EvolveError> {
 }
 
 /// The newest checkpoint in a run directory, or the file itself.
-pub fn resolve_checkpoint(path: &Path) -> Result<PathBuf, LabError> {
+pub fn resolve_checkpoint(path: &Path) -> Result<PathBuf, EvolveError> {
     if path.is_file() {
         return Ok(path.to_owned());
     }
     let dir = path.join("checkpoints");
     list_checkpoints(&dir)?
         .pop()
-        .ok_or(LabError::NoCheckpoint { dir })
+        .ok_or(EvolveError::NoCheckpoint { dir })
 }
 
 #[cfg(test)]
@@ -353,7 +380,10 @@ mod tests {
             "a megabyte of one letter compresses well"
         );
         let e = decode_text(bytes.clone(), Path::new("bomb.ron.zst"), 1000).unwrap_err();
-        assert!(matches!(e, LabError::TooLarge { limit: 1000, .. }), "{e}");
+        assert!(
+            matches!(e, EvolveError::TooLarge { limit: 1000, .. }),
+            "{e}"
+        );
         assert_eq!(
             decode_text(bytes, Path::new("ok"), 1 << 21).unwrap().len(),
             1 << 20

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use sprout_genome::{ConnGene, Genome, NeatConfig, NodeGene};
 
-use crate::error::LabError;
+use crate::error::EvolveError;
 
 /// Copies of each genome alive at once during a generation: the population, the
 /// offspring being bred, and the network compiled from it for evaluation.
@@ -79,7 +79,7 @@ pub fn check_population(
     outputs: usize,
     path: &Path,
     text: Option<&str>,
-) -> Result<Option<String>, LabError> {
+) -> Result<Option<String>, EvolveError> {
     let Some(available) = available_bytes() else {
         return Ok(None);
     };
@@ -94,7 +94,7 @@ pub fn check_population_against(
     path: &Path,
     text: Option<&str>,
     available: u64,
-) -> Result<Option<String>, LabError> {
+) -> Result<Option<String>, EvolveError> {
     let estimate = population_bytes(neat, inputs, outputs);
     let field = "neat.population_size";
     let what = format!(
@@ -102,9 +102,9 @@ pub fn check_population_against(
         neat.population_size, inputs, outputs
     );
     if estimate > available {
-        return Err(LabError::OutOfMemory {
+        return Err(EvolveError::OutOfMemory {
             path: path.to_owned(),
-            line: text.and_then(|t| sprout_evolve::files::line_of_field(t, field)),
+            line: text.and_then(|t| crate::files::line_of_field(t, field)),
             field: field.into(),
             what,
             estimate,

@@ -1,0 +1,314 @@
+//! A run directory and the loop that evolves into it.
+//!
+//! ```text
+//! <run dir>/champion.ron              the champion, replayable (ChampionFile)
+//!          /stats.csv                 one row per generation
+//!          /fitness.png               best and mean fitness
+//!          /checkpoints/gen-NNNNNN.ron.zst   the newest few checkpoints
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+
+use crate::error::EvolveError;
+use crate::evolution::Evolution;
+use crate::experiment::{Experiment, ExperimentSource, TaskDescription};
+use crate::files::{write_atomic, write_ron};
+use crate::guard;
+use crate::plot::plot_fitness;
+use crate::saves::{self, ChampionFile, Checkpoint, FORMAT};
+use crate::stats::{GenerationStats, to_csv};
+use crate::task::Task;
+
+/// How many checkpoint files a run directory keeps.
+pub const CHECKPOINTS_KEPT: usize = 5;
+
+/// How a run begins.
+#[derive(Debug, Clone)]
+pub enum Start<T> {
+    /// A new run of this experiment.
+    New(ExperimentSource<T>),
+    /// Continue from a run directory (its newest checkpoint) or a checkpoint
+    /// file; the checkpoint's experiment is used.
+    Resume(PathBuf),
+}
+
+/// What a run was asked to do.
+#[derive(Debug, Clone)]
+pub struct RunRequest<T> {
+    /// A new run, or a resumed one.
+    pub start: Start<T>,
+    /// Overrides the experiment's seed (refused on resume: a run keeps its seed).
+    pub seed: Option<u64>,
+    /// Total generations, also when resuming (default: the experiment's).
+    pub generations: Option<u64>,
+    /// The run directory (default `saves/<name>-<seed>/`, or the resumed
+    /// checkpoint's run directory).
+    pub out: Option<PathBuf>,
+}
+
+impl<T> RunRequest<T> {
+    /// A new run of `experiment` into `out`, with the experiment's seed and
+    /// generations.
+    pub fn new(experiment: Experiment<T>, out: impl Into<PathBuf>) -> Self {
+        Self {
+            start: Start::New(experiment.into()),
+            seed: None,
+            generations: None,
+            out: Some(out.into()),
+        }
+    }
+
+    /// Continues the run in `dir` (or the checkpoint file `dir`) up to
+    /// `generations` in total.
+    pub fn resume(dir: impl Into<PathBuf>, generations: Option<u64>) -> Self {
+        Self {
+            start: Start::Resume(dir.into()),
+            seed: None,
+            generations,
+            out: None,
+        }
+    }
+}
+
+/// A run's output directory and its files.
+pub struct RunDir {
+    /// The directory.
+    pub path: PathBuf,
+}
+
+impl RunDir {
+    /// `champion.ron`.
+    pub fn champion(&self) -> PathBuf {
+        self.path.join("champion.ron")
+    }
+
+    /// `checkpoints/`.
+    pub fn checkpoints(&self) -> PathBuf {
+        self.path.join("checkpoints")
+    }
+
+    /// The checkpoint file of `generation`.
+    pub fn checkpoint(&self, generation: u64) -> PathBuf {
+        self.checkpoints()
+            .join(format!("gen-{generation:06}.ron.zst"))
+    }
+
+    /// Fails fast when the run could not save: creates the directory and its
+    /// `checkpoints/`, writes a probe file and removes it. Temporary files that a
+    /// killed run left behind are removed too.
+    pub fn probe(&self) -> Result<(), EvolveError> {
+        let unwritable = |error| EvolveError::Unwritable {
+            path: self.path.clone(),
+            error,
+        };
+        let checkpoints = self.checkpoints();
+        std::fs::create_dir_all(&checkpoints).map_err(unwritable)?;
+        let probe = checkpoints.join(format!(".probe-{}", std::process::id()));
+        std::fs::write(&probe, b"sprout").map_err(unwritable)?;
+        std::fs::remove_file(&probe).map_err(unwritable)?;
+        for dir in [&self.path, &checkpoints] {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes stats.csv, champion.ron and fitness.png.
+    pub fn write_results<T: Serialize + Clone>(
+        &self,
+        experiment: &Experiment<T>,
+        evolution: &Evolution,
+    ) -> Result<(), EvolveError> {
+        write_atomic(
+            &self.path.join("stats.csv"),
+            to_csv(&evolution.history).as_bytes(),
+        )?;
+        if let Some(champion) = evolution.champion(experiment.champion) {
+            let file = ChampionFile {
+                format: FORMAT,
+                experiment: experiment.clone(),
+                seed: evolution.seed,
+                champion: champion.clone(),
+            };
+            write_ron(&self.champion(), &file)?;
+        }
+        if !evolution.history.is_empty() {
+            let title = format!("{} (seed {})", experiment.name, evolution.seed);
+            plot_fitness(&evolution.history, &title, &self.path.join("fitness.png"))?;
+        }
+        Ok(())
+    }
+
+    /// Writes a checkpoint and keeps only the newest few. A failed write leaves
+    /// the older checkpoints as they were.
+    pub fn write_checkpoint<T: Serialize + Clone>(
+        &self,
+        experiment: &Experiment<T>,
+        evolution: &Evolution,
+    ) -> Result<PathBuf, EvolveError> {
+        let generation = evolution.generation();
+        let path = self.checkpoint(generation);
+        let checkpoint = Checkpoint {
+            format: FORMAT,
+            experiment: experiment.clone(),
+            evolution: evolution.clone(),
+        };
+        saves::write_checkpoint(&path, &checkpoint).map_err(|error| {
+            EvolveError::CheckpointWrite {
+                path: path.clone(),
+                generation,
+                error: Box::new(error),
+            }
+        })?;
+        self.prune_checkpoints();
+        Ok(path)
+    }
+
+    fn prune_checkpoints(&self) {
+        let Ok(files) = saves::list_checkpoints(&self.checkpoints()) else {
+            return;
+        };
+        let excess = files.len().saturating_sub(CHECKPOINTS_KEPT);
+        for old in &files[..excess] {
+            let _ = std::fs::remove_file(old);
+        }
+    }
+}
+
+/// A run ready to go: its experiment, state, task and directory.
+pub struct Run<T> {
+    /// The experiment.
+    pub experiment: Experiment<T>,
+    /// The state (fresh, or loaded from a checkpoint).
+    pub evolution: Evolution,
+    /// The task.
+    pub task: Box<dyn Task>,
+    /// Where outputs go.
+    pub dir: RunDir,
+    /// Total generations to reach.
+    pub generations: u64,
+    /// Warnings to show before the run starts (memory above half of what is
+    /// available).
+    pub warnings: Vec<String>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// All generations ran.
+    Finished,
+    /// A champion passed the success check.
+    Solved,
+    /// Stopped by the flag (Ctrl-C, a signal, a closed window).
+    Interrupted,
+}
+
+impl<T: TaskDescription> Run<T> {
+    /// Builds a fresh run, or loads the one to resume. Everything that can fail
+    /// before the first generation fails here: the experiment or checkpoint, the
+    /// task, the memory the population needs, and the output directory.
+    pub fn prepare(request: RunRequest<T>) -> Result<Self, EvolveError> {
+        let mut warnings = Vec::new();
+        let (experiment, evolution, default_dir, task) = match request.start {
+            Start::Resume(resume) => {
+                if request.seed.is_some() {
+                    return Err(EvolveError::SeedOnResume);
+                }
+                let path = saves::resolve_checkpoint(&resume)?;
+                let checkpoint = saves::load_checkpoint::<T>(&path)?;
+                let task = checkpoint.experiment.check(&path, None)?;
+                // A checkpoint lives in <run dir>/checkpoints/.
+                let run_dir = path
+                    .parent()
+                    .and_then(Path::parent)
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                let dir = request.out.clone().unwrap_or(run_dir);
+                RunDir { path: dir.clone() }.probe()?;
+                (checkpoint.experiment, checkpoint.evolution, dir, task)
+            }
+            Start::New(ExperimentSource {
+                mut experiment,
+                path,
+                text,
+            }) => {
+                if let Some(seed) = request.seed {
+                    experiment.seed = seed;
+                }
+                let task = experiment.check(&path, text.as_deref())?;
+                let inputs = experiment.neat.genome_inputs(task.inputs());
+                let outputs = experiment.neat.genome_outputs(task.outputs());
+                warnings.extend(guard::check_population(
+                    &experiment.neat,
+                    inputs,
+                    outputs,
+                    &path,
+                    text.as_deref(),
+                )?);
+                let dir = request.out.clone().unwrap_or_else(|| {
+                    PathBuf::from("saves").join(format!("{}-{}", experiment.name, experiment.seed))
+                });
+                RunDir { path: dir.clone() }.probe()?;
+                let evolution =
+                    Evolution::new(&experiment.neat, inputs, task.outputs(), experiment.seed);
+                (experiment, evolution, dir, task)
+            }
+        };
+        let generations = request.generations.unwrap_or(experiment.generations);
+        Ok(Run {
+            experiment,
+            evolution,
+            task,
+            dir: RunDir { path: default_dir },
+            generations,
+            warnings,
+        })
+    }
+
+    /// Runs generations until done, solved or `stop` is raised (checked between
+    /// generations), checkpointing as configured and at the end. `on_generation`
+    /// sees each generation's statistics.
+    pub fn evolve(
+        &mut self,
+        stop: &AtomicBool,
+        mut on_generation: impl FnMut(&GenerationStats, &Evolution),
+    ) -> Result<Ending, EvolveError> {
+        let Run {
+            experiment,
+            evolution,
+            task,
+            dir,
+            generations,
+            ..
+        } = self;
+        let every = experiment.checkpoint_every;
+        let ending = loop {
+            if experiment.stop_when_solved && evolution.solved() {
+                break Ending::Solved;
+            }
+            if evolution.generation() >= *generations {
+                break Ending::Finished;
+            }
+            if stop.load(Ordering::SeqCst) {
+                break Ending::Interrupted;
+            }
+            let stats = evolution.step(&experiment.neat, task.as_ref())?.clone();
+            on_generation(&stats, evolution);
+            if every > 0 && evolution.generation() % every == 0 {
+                dir.write_checkpoint(experiment, evolution)?;
+                dir.write_results(experiment, evolution)?;
+            }
+        };
+        dir.write_checkpoint(experiment, evolution)?;
+        dir.write_results(experiment, evolution)?;
+        Ok(ending)
+    }
+}
