@@ -8,7 +8,6 @@ mod progress;
 mod prune;
 mod run;
 mod saved;
-mod significance;
 mod stop;
 mod window;
 

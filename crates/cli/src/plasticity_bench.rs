@@ -34,8 +34,8 @@ use sprout_evolve::{EvalContext, Evolution, NetworkAgent, Task};
 use sprout_genome::Genome;
 use sprout_platformer::{PlatformerConfig, PlatformerTask};
 
-use crate::significance::{Summary, mann_whitney_u, welch_t_test};
 use sprout_evolve::TaskDescription;
+use sprout_lab::significance::{Summary, mann_whitney_u, welch_t_test};
 use sprout_lab::tasks::{SproutExperiment, TaskSpec, builtin_experiment};
 
 /// Unseen T-maze lifetimes each champion is scored on.

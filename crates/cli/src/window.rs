@@ -40,11 +40,9 @@ mod with_viewer {
     use std::path::Path;
 
     use anyhow::{Context, Result, anyhow, bail};
-    use sprout_evolve::{ChampionChoice, Evolution, GenerationStats};
     use sprout_platformer::PlatformerTask;
     use sprout_viewer::{
-        Capture, Feed, GenerationReport, Mode, Options, Outcome, PlaySetup, ReplaySetup,
-        SpeciesRow, WatchSetup,
+        Capture, Feed, GenerationReport, Mode, Options, Outcome, PlaySetup, ReplaySetup, WatchSetup,
     };
 
     use super::{ShotArgs, WatchArgs};
@@ -95,40 +93,6 @@ mod with_viewer {
         }
     }
 
-    /// What the window needs to know of a finished generation.
-    fn report(
-        stats: &GenerationStats,
-        evolution: &Evolution,
-        choice: ChampionChoice,
-        task: &PlatformerTask,
-    ) -> GenerationReport {
-        let champion = evolution
-            .champion(choice)
-            .expect("a generation has been evaluated");
-        let evaluated: usize = evolution.species.iter().map(|s| s.size).sum();
-        GenerationReport {
-            generation: stats.generation,
-            best_fitness: stats.best_fitness,
-            mean_fitness: stats.mean_fitness,
-            evaluations: stats.evaluations,
-            evals_per_second: evaluated as f64 / stats.seconds.max(1e-9),
-            species: evolution
-                .species
-                .iter()
-                .map(|s| SpeciesRow {
-                    id: s.id,
-                    size: s.size,
-                    best_fitness: s.best_fitness,
-                    age: s.age,
-                    champion: s.champion.clone(),
-                })
-                .collect(),
-            champion: champion.genome.clone(),
-            champion_fitness: champion.evaluation.fitness,
-            levels: task.levels(stats.generation).to_vec(),
-        }
-    }
-
     /// `sprout watch`: `evolve` on worker threads, the champion in a window.
     pub fn watch(request: SproutRequest, threads: Option<usize>, args: &WatchArgs) -> Result<()> {
         let mut prepared = SproutRun::prepare(request)?;
@@ -174,7 +138,9 @@ mod with_viewer {
             .spawn(move || {
                 let result = pool.install(|| {
                     prepared.evolve(flag.flag(), |stats, evolution| {
-                        feed.publish(report(stats, evolution, choice, &task));
+                        feed.publish(GenerationReport::of_generation(
+                            stats, evolution, choice, &task,
+                        ));
                     })
                 });
                 // Short words: the HUD line is narrow. An error is printed in full

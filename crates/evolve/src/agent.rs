@@ -6,7 +6,7 @@ use sprout_network::Network;
 
 use crate::lifetime::{Lifetime, write_back};
 use crate::seed::evaluation_context;
-use crate::task::{Agent, Evaluation, Task};
+use sprout_task::{Agent, Evaluation, Task};
 
 /// A network-backed agent.
 ///

@@ -11,7 +11,7 @@ use crate::agent::{NetworkAgent, evaluate_learned};
 use crate::error::EvolveError;
 use crate::seed::{evaluation_context, master_seed};
 use crate::stats::GenerationStats;
-use crate::task::{Evaluation, Task, Verdict};
+use sprout_task::{Evaluation, Task, Verdict};
 
 /// Which genome a run saves as its champion when none has solved the task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use sprout_genome::NeatConfig;
 use crate::error::EvolveError;
 use crate::evolution::ChampionChoice;
 use crate::files::{line_of_field, parse_ron};
-use crate::task::Task;
+use sprout_task::Task;
 
 /// The task section of an experiment file, for any task: it is saved with every
 /// champion and checkpoint (so it serializes), and it builds the task it

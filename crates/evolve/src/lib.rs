@@ -40,7 +40,6 @@ pub mod run;
 pub mod saves;
 pub mod seed;
 pub mod stats;
-pub mod task;
 
 pub use agent::{NetworkAgent, evaluate_learned};
 pub use error::EvolveError;
@@ -48,5 +47,5 @@ pub use evolution::{Champion, ChampionChoice, Evolution, evaluate};
 pub use experiment::{Experiment, ExperimentSource, TaskDescription};
 pub use run::{Ending, Run, RunDir, RunRequest, Start};
 pub use saves::{ChampionFile, Checkpoint, SavedGenome};
+pub use sprout_task::{Agent, EvalContext, Evaluation, Task, Verdict};
 pub use stats::GenerationStats;
-pub use task::{Agent, EvalContext, Evaluation, Task, Verdict};

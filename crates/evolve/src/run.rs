@@ -20,7 +20,7 @@ use crate::guard;
 use crate::plot::plot_fitness;
 use crate::saves::{self, ChampionFile, Checkpoint, FORMAT};
 use crate::stats::{GenerationStats, to_csv};
-use crate::task::Task;
+use sprout_task::Task;
 
 /// How many checkpoint files a run directory keeps.
 pub const CHECKPOINTS_KEPT: usize = 5;

@@ -72,7 +72,7 @@ impl<T: TaskDescription> SavedGenome<T> {
     /// Reruns the genome's evaluation as the run did (same task, run seed,
     /// generation and genome id): bit for bit the recorded one, unless the code
     /// or the platform changed the results.
-    pub fn replay(&self) -> Result<crate::task::Evaluation, EvolveError> {
+    pub fn replay(&self) -> Result<sprout_task::Evaluation, EvolveError> {
         let task = self.experiment.check(&self.path, None)?;
         Ok(crate::evolution::evaluate(
             task.as_ref(),

@@ -3,7 +3,7 @@
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use crate::task::EvalContext;
+use sprout_task::EvalContext;
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.
 fn mix(mut z: u64) -> u64 {

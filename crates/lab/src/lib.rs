@@ -4,6 +4,8 @@
 //! - [`tasks`]: the task section of experiment files ([`TaskSpec`], the built-in
 //!   tasks as one [`sprout_evolve::TaskDescription`]) and the experiments embedded
 //!   in the binary (`configs/*.ron`).
+//! - [`significance`]: Welch's t-test and the Mann–Whitney U test (statrs) for
+//!   benchmark comparisons.
 //! - [`hostile`]: one entry point per kind of file Sprout reads, for fuzzing; none
 //!   may panic, hang or allocate beyond the memory guard, whatever the bytes.
 //!
@@ -13,6 +15,7 @@
 
 pub mod error;
 pub mod hostile;
+pub mod significance;
 pub mod tasks;
 
 pub use error::LabError;

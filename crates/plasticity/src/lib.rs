@@ -13,7 +13,7 @@
 //!   a weight list plus mask, with an output-path guard;
 //! - [`module`]: the proposed [`LifetimeModule`] trait the evaluation loop calls, the
 //!   [`SynapseView`] trait a network implements for it, and modules built on them;
-//! - [`stats`]: `erfc`, logistic, softplus, log-sum-exp.
+//! - [`stats`]: logistic, softplus, log-sum-exp, softmax.
 //!
 //! Randomness always comes from a caller's generator (`R: rand::Rng + ?Sized`), so a
 //! seeded run repeats bit for bit.

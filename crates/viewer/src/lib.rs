@@ -1,15 +1,10 @@
 //! Sprout's window: watch evolution live, replay a saved champion, or play a
 //! level by hand. The only crate of the workspace that depends on Bevy.
 //!
-//! The data half has no Bevy in it and is tested on its own:
-//! - [`feed`]: what the evolution thread posts each generation;
-//! - [`show`]: a pilot (network or keyboard) playing levels tick by tick, exactly
-//!   as evaluation plays them;
-//! - [`layout`], [`netview`]: where the level, the grid and the network go on
-//!   screen;
-//! - [`hud_text`]: the HUD's words.
-//!
-//! The rendering half is a Bevy app ([`run`]): the simulation steps in
+//! What it shows is computed by the data half, `sprout-viewer-core` (no Bevy,
+//! re-exported here): the evolution [`feed`], the [`show`] played tick by tick
+//! exactly as evaluation plays it, the [`layout`] and [`netview`] geometry and the
+//! [`hud_text`]. This crate is the rendering half, a Bevy app ([`run`]): the simulation steps in
 //! `FixedUpdate` at 60 Hz (1×, 4× or as fast as a frame allows), sprites and
 //! gizmos draw the level, the MarI/O overlay and the HUD in `Update`, and
 //! `--screenshot` captures a frame deterministically. Evolution never runs
@@ -23,20 +18,17 @@ mod app;
 mod capture;
 mod controls;
 pub mod error;
-pub mod feed;
 mod hud;
-pub mod hud_text;
-pub mod layout;
-pub mod netview;
 mod overlay;
 mod scene;
-pub mod show;
 mod watch;
+
+pub use sprout_viewer_core::{feed, hud_text, layout, netview, show};
 
 pub use app::{
     DEFAULT_FPS, Mode, Options, Outcome, PlaySetup, ReplaySetup, WatchSetup, check_display, run,
 };
 pub use capture::{Capture, CaptureReport};
 pub use error::ViewerError;
-pub use feed::{Feed, GenerationReport, SpeciesRow};
 pub use scene::PLAYER_COLOR;
+pub use sprout_viewer_core::{Feed, GenerationReport, SpeciesRow};

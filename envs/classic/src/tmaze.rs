@@ -23,7 +23,7 @@
 
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
-use sprout_evolve::{Agent, EvalContext, Evaluation, Task};
+use sprout_task::{Agent, EvalContext, Evaluation, Task};
 
 /// Observation values per step (without the bias).
 pub const INPUTS: usize = 4;

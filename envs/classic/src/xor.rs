@@ -1,6 +1,6 @@
 //! XOR: the NEAT paper's first benchmark.
 
-use sprout_evolve::{Agent, EvalContext, Evaluation, Task};
+use sprout_task::{Agent, EvalContext, Evaluation, Task};
 
 /// The four XOR cases: inputs and target.
 pub const CASES: [([f64; 2], f64); 4] = [

@@ -21,7 +21,6 @@ use std::sync::Arc;
 use ndarray::Array2;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
-use sprout_evolve::Agent;
 use sprout_plasticity::module::{CompletionMode, HopfieldMemory, RbmFeatures};
 use sprout_plasticity::rbm::{Estimator, Rbm, TrainingConfig};
 use sprout_plasticity::{LifetimeModule, Synapse, SynapseView};
@@ -29,6 +28,7 @@ use sprout_platformer::generator::generate;
 use sprout_platformer::{
     EpisodeVariant, Level, Occlusion, PlatformerConfig, PlatformerTask, VariantState, VariedAgent,
 };
+use sprout_task::Agent;
 
 const GRID: usize = 169;
 const HIDDEN: f64 = 0.5;

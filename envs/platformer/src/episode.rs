@@ -18,7 +18,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use sprout_evolve::Agent;
+use sprout_task::Agent;
 
 use crate::buttons::Buttons;
 use crate::level::Level;

@@ -16,7 +16,7 @@
 //! - [`generator`], [`solver`]: seeded Mario-AI-style levels, guaranteed completable
 //!   by a beam search over the real simulation.
 //! - [`config`], [`task`]: [`PlatformerConfig`] for experiment files and
-//!   [`PlatformerTask`], the [`sprout_evolve::Task`].
+//!   [`PlatformerTask`], the [`sprout_task::Task`].
 //! - [`variation`]: episodes that differ from one another for lifetime-learning
 //!   experiments (mirrored controls, occluded sensor cells).
 

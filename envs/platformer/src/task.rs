@@ -12,7 +12,7 @@
 use std::sync::{Arc, Mutex};
 
 use rand::{Rng, RngExt};
-use sprout_evolve::{Agent, EvalContext, Evaluation, Task};
+use sprout_task::{Agent, EvalContext, Evaluation, Task};
 
 use crate::buttons::Buttons;
 use crate::config::{ConfigError, LevelSet, PlatformerConfig, rotating_seed};

@@ -12,7 +12,7 @@
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
-use sprout_evolve::Agent;
+use sprout_task::Agent;
 
 /// The `occlusion` section of [`PlatformerConfig`](crate::PlatformerConfig):
 /// some observations lose some of their grid cells, which then read `value`.

@@ -15,7 +15,7 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 
 use crate::error::{PlasticityError, Result, check_len};
-use crate::stats::erfc;
+use statrs::function::erf::erfc;
 
 /// A classical Hopfield network of `N` bipolar neurons.
 #[derive(Debug, Clone, PartialEq)]

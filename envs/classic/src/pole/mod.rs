@@ -4,7 +4,7 @@
 //! - [`physics`]: Wieland's cart-pole equations for any number of poles, integrated
 //!   with 4th-order Runge–Kutta (two 0.01 s steps per decision).
 //! - [`config`]: [`PoleConfig`], the `task` section of an experiment file.
-//! - [`task`]: [`PoleTask`], the [`sprout_evolve::Task`] implementation.
+//! - [`task`]: [`PoleTask`], the [`sprout_task::Task`] implementation.
 //! - [`damping`]: Gruau's damping fitness (double pole without velocities).
 //! - [`generalization`]: the 625 starts of the generalization test.
 //!

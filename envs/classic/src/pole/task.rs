@@ -1,7 +1,7 @@
 //! The pole-balancing tasks: episodes, observations, fitness and the
 //! double-pole-without-velocities success protocol.
 
-use sprout_evolve::{Agent, EvalContext, Evaluation, Task, Verdict};
+use sprout_task::{Agent, EvalContext, Evaluation, Task, Verdict};
 
 use super::config::{PoleConfig, PoleVariant};
 use super::damping::{DAMPING_EPISODE_STEPS, DampingWindow, gruau_fitness};

@@ -1,7 +1,7 @@
 //! Hand-written agents for the tests: a constant output, and linear state-feedback
 //! controllers with LQR gains computed here from the linearised dynamics.
 
-use sprout_evolve::Agent;
+use sprout_task::Agent;
 
 use super::physics::{CartPole, PoleState};
 

@@ -4,8 +4,9 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use sprout_evolve::{ChampionChoice, Evolution, GenerationStats};
 use sprout_genome::{Genome, SpeciesId};
-use sprout_platformer::Level;
+use sprout_platformer::{Level, PlatformerTask};
 
 /// One species of an evaluated generation.
 #[derive(Debug, Clone)]
@@ -43,6 +44,44 @@ pub struct GenerationReport {
     pub champion_fitness: f64,
     /// The levels this generation played (the champion plays them in turn).
     pub levels: Vec<Arc<Level>>,
+}
+
+impl GenerationReport {
+    /// The report of the generation `stats` describes, from the run's state right
+    /// after it: its species, the champion `choice` picks, and the levels `task`
+    /// played in it.
+    pub fn of_generation(
+        stats: &GenerationStats,
+        evolution: &Evolution,
+        choice: ChampionChoice,
+        task: &PlatformerTask,
+    ) -> Self {
+        let champion = evolution
+            .champion(choice)
+            .expect("a generation has been evaluated");
+        let evaluated: usize = evolution.species.iter().map(|s| s.size).sum();
+        GenerationReport {
+            generation: stats.generation,
+            best_fitness: stats.best_fitness,
+            mean_fitness: stats.mean_fitness,
+            evaluations: stats.evaluations,
+            evals_per_second: evaluated as f64 / stats.seconds.max(1e-9),
+            species: evolution
+                .species
+                .iter()
+                .map(|s| SpeciesRow {
+                    id: s.id,
+                    size: s.size,
+                    best_fitness: s.best_fitness,
+                    age: s.age,
+                    champion: s.champion.clone(),
+                })
+                .collect(),
+            champion: champion.genome.clone(),
+            champion_fitness: champion.evaluation.fitness,
+            levels: task.levels(stats.generation).to_vec(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]

@@ -1,8 +1,9 @@
-//! The seam between evolution and the problems it solves.
+//! The seam between Sprout's evolution and the problems it solves.
 //!
 //! A [`Task`] scores one agent. It feeds observations to the agent and reads its
 //! actions through the [`Agent`] trait, so a task never sees genomes, networks or
-//! lifetime modules, and a new task fits in one small file.
+//! lifetime modules, and a new task fits in one small file. Environments depend on
+//! this crate alone; `sprout-evolve` runs tasks, and re-exports these types.
 
 use rand::rngs::Xoshiro256PlusPlus;
 
