@@ -1,9 +1,7 @@
 //! `sprout`: evolve, replay, inspect and benchmark NEAT networks.
 
-mod bench;
 mod levels;
 mod plasticity_bench;
-mod platformer_bench;
 mod progress;
 mod prune;
 mod run;
@@ -16,6 +14,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use sprout_evolve::{RunRequest, Start};
+use sprout_lab::bench;
 use sprout_lab::tasks::{builtin_experiment, load_experiment};
 
 // Evolution allocates many small genomes and networks per generation; mimalloc
@@ -344,6 +343,16 @@ fn dispatch(cli: Cli) -> Result<()> {
     }
 }
 
+/// Prints a benchmark report: its text, then, with `--json`, one line holding
+/// it as a JSON object.
+fn print_report(report: &(impl std::fmt::Display + serde::Serialize), json: bool) -> Result<()> {
+    println!("{report}");
+    if json {
+        println!("{}", serde_json::to_string(report)?);
+    }
+    Ok(())
+}
+
 fn bench_command(which: BenchCommand) -> Result<()> {
     if let Some((name, builtin, default_runs, args)) = which.solve() {
         let experiment = match &args.config {
@@ -352,16 +361,9 @@ fn bench_command(which: BenchCommand) -> Result<()> {
         };
         let runs = args.runs.unwrap_or(default_runs);
         let generalization = name == "dpnv";
-        return thread_pool(args.threads)?.install(|| {
-            bench::solve_bench(
-                name,
-                &experiment,
-                runs,
-                args.seed,
-                args.json,
-                generalization,
-            )
-        });
+        let report = thread_pool(args.threads)?
+            .install(|| bench::solve::solve(name, &experiment, runs, args.seed, generalization))?;
+        return print_report(&report, args.json);
     }
     match which {
         BenchCommand::Generalize {
@@ -373,14 +375,16 @@ fn bench_command(which: BenchCommand) -> Result<()> {
             threads,
             json,
         } => {
-            let request = platformer_bench::GeneralizeRequest {
+            let request = bench::platformer::GeneralizeRequest {
                 genome,
                 difficulties,
                 levels,
                 seed,
                 length,
             };
-            thread_pool(threads)?.install(|| platformer_bench::generalize(&request, json))
+            let report =
+                thread_pool(threads)?.install(|| bench::platformer::generalize(&request))?;
+            print_report(&report, json)
         }
         BenchCommand::Plasticity {
             runs,
@@ -407,9 +411,9 @@ fn bench_command(which: BenchCommand) -> Result<()> {
         } => {
             let pool = thread_pool(threads)?;
             let threads = pool.current_num_threads();
-            pool.install(|| {
-                platformer_bench::throughput(threads, seconds, warmup_generations, json)
-            })
+            let report = pool
+                .install(|| bench::platformer::throughput(threads, seconds, warmup_generations))?;
+            print_report(&report, json)
         }
         _ => unreachable!("solve benchmarks are handled above"),
     }

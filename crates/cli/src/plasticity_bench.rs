@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use sprout_classic::tmaze::TMazeConfig;
 use sprout_evolve::seed::evaluation_seed;
-use sprout_evolve::{EvalContext, Evolution, NetworkAgent, Task};
+use sprout_evolve::{Budget, EvalContext, Evolution, NetworkAgent, Task};
 use sprout_genome::Genome;
 use sprout_platformer::{PlatformerConfig, PlatformerTask};
 
@@ -250,15 +250,12 @@ fn check_same_budget(section: &Section, experiments: &[SproutExperiment]) -> Res
 fn champion_score(experiment: &SproutExperiment, seed: u64, generations: u64) -> Result<Score> {
     let task = experiment.task.build().map_err(|e| anyhow::anyhow!(e))?;
     let neat = &experiment.neat;
-    let mut evolution = Evolution::new(
-        neat,
-        neat.genome_inputs(task.inputs()),
-        task.outputs(),
-        seed,
-    );
-    for _ in 0..generations {
-        evolution.step(neat, task.as_ref())?;
-    }
+    let mut evolution = Evolution::new(neat, task.as_ref(), seed);
+    let budget = Budget {
+        generations,
+        stop_when_solved: false,
+    };
+    evolution.run(neat, task.as_ref(), budget)?;
     let champion = evolution
         .best
         .as_ref()
@@ -467,7 +464,7 @@ mod tests {
             };
             let task = experiment.task.build().unwrap();
             let neat = &experiment.neat;
-            let evolution = Evolution::new(neat, neat.genome_inputs(task.inputs()), 5, 1);
+            let evolution = Evolution::new(neat, task.as_ref(), 1);
             // Generation 0 is unconnected: it stands still whatever it sees.
             let genome = &evolution.population.genomes[0];
             let score = platformer_score(config, genome, &experiment, 0).unwrap();

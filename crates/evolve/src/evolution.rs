@@ -1,6 +1,7 @@
 //! A run in progress: evaluate a generation in parallel, record it, breed the
 //! next.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -24,6 +25,27 @@ pub enum ChampionChoice {
     /// generations is not comparable, and the best-ever genome is mostly the one
     /// that met the easiest conditions.
     LatestGeneration,
+}
+
+/// How long [`Evolution::run_until`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// The generation count to reach (a total: a resumed run counts the
+    /// generations it already has).
+    pub generations: u64,
+    /// Stop as soon as a genome passes the task's success check.
+    pub stop_when_solved: bool,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// All generations ran.
+    Finished,
+    /// A champion passed the success check.
+    Solved,
+    /// Stopped by the flag (Ctrl-C, a signal, a closed window).
+    Interrupted,
 }
 
 /// A genome with the evaluation that made it notable.
@@ -65,13 +87,15 @@ pub struct Evolution {
 }
 
 impl Evolution {
-    /// A new run: generation 0 built from `seed`. `inputs` is the genomes'
-    /// input count: `neat.genome_inputs(task.inputs())`, which adds the inputs
-    /// that `neat.lifetime` modules append to the task's observations.
-    pub fn new(neat: &NeatConfig, inputs: usize, outputs: usize, seed: u64) -> Self {
+    /// A new run of `task`: generation 0 built from `seed`. The genomes'
+    /// widths are computed here, and only here: the task's observations plus
+    /// the inputs that `neat.lifetime` modules append (`neat.genome_inputs`),
+    /// and the task's actions plus any modulatory output.
+    pub fn new(neat: &NeatConfig, task: &dyn Task, seed: u64) -> Self {
+        let inputs = neat.genome_inputs(task.inputs());
         Self {
             seed,
-            population: Population::new(neat, inputs, outputs, master_seed(seed)),
+            population: Population::new(neat, inputs, task.outputs(), master_seed(seed)),
             history: Vec::new(),
             evaluations: 0,
             best: None,
@@ -100,6 +124,46 @@ impl Evolution {
             ChampionChoice::LatestGeneration => &self.latest,
         };
         self.solution.as_ref().or(fallback.as_ref())
+    }
+
+    /// Steps generations until `budget.generations` have been evaluated, a
+    /// genome passes the success check (when `budget.stop_when_solved`), or
+    /// `stop` is raised (checked between generations). `after_generation` sees
+    /// each generation's statistics and the state after it, and can end the
+    /// loop with an error (a checkpoint that could not be written). This is the
+    /// one evolve-until-done loop: runs, benchmarks and tests all use it.
+    pub fn run_until(
+        &mut self,
+        neat: &NeatConfig,
+        task: &dyn Task,
+        budget: Budget,
+        stop: &AtomicBool,
+        mut after_generation: impl FnMut(&GenerationStats, &Evolution) -> Result<(), EvolveError>,
+    ) -> Result<Ending, EvolveError> {
+        loop {
+            if budget.stop_when_solved && self.solved() {
+                return Ok(Ending::Solved);
+            }
+            if self.generation() >= budget.generations {
+                return Ok(Ending::Finished);
+            }
+            if stop.load(Ordering::SeqCst) {
+                return Ok(Ending::Interrupted);
+            }
+            let stats = self.step(neat, task)?.clone();
+            after_generation(&stats, self)?;
+        }
+    }
+
+    /// [`Evolution::run_until`] with no stop flag and nothing to do between
+    /// generations (benchmarks and tests).
+    pub fn run(
+        &mut self,
+        neat: &NeatConfig,
+        task: &dyn Task,
+        budget: Budget,
+    ) -> Result<Ending, EvolveError> {
+        self.run_until(neat, task, budget, &AtomicBool::new(false), |_, _| Ok(()))
     }
 
     /// Runs one generation: evaluates every genome in parallel (rayon; results in

@@ -43,9 +43,9 @@ pub mod stats;
 
 pub use agent::{NetworkAgent, evaluate_learned};
 pub use error::EvolveError;
-pub use evolution::{Champion, ChampionChoice, Evolution, evaluate};
+pub use evolution::{Budget, Champion, ChampionChoice, Ending, Evolution, evaluate};
 pub use experiment::{Experiment, ExperimentSource, TaskDescription};
-pub use run::{Ending, Run, RunDir, RunRequest, Start};
+pub use run::{Run, RunDir, RunRequest, Start};
 pub use saves::{ChampionFile, Checkpoint, SavedGenome};
 pub use sprout_task::{Agent, EvalContext, Evaluation, Task, Verdict};
 pub use stats::GenerationStats;

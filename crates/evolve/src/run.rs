@@ -8,12 +8,12 @@
 //! ```
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
 use crate::error::EvolveError;
-use crate::evolution::Evolution;
+use crate::evolution::{Budget, Ending, Evolution};
 use crate::experiment::{Experiment, ExperimentSource, TaskDescription};
 use crate::files::{write_atomic, write_ron};
 use crate::guard;
@@ -201,17 +201,6 @@ pub struct Run<T> {
     pub warnings: Vec<String>,
 }
 
-/// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    /// All generations ran.
-    Finished,
-    /// A champion passed the success check.
-    Solved,
-    /// Stopped by the flag (Ctrl-C, a signal, a closed window).
-    Interrupted,
-}
-
 impl<T: TaskDescription> Run<T> {
     /// Builds a fresh run, or loads the one to resume. Everything that can fail
     /// before the first generation fails here: the experiment or checkpoint, the
@@ -257,8 +246,7 @@ impl<T: TaskDescription> Run<T> {
                     PathBuf::from("saves").join(format!("{}-{}", experiment.name, experiment.seed))
                 });
                 RunDir { path: dir.clone() }.probe()?;
-                let evolution =
-                    Evolution::new(&experiment.neat, inputs, task.outputs(), experiment.seed);
+                let evolution = Evolution::new(&experiment.neat, task.as_ref(), experiment.seed);
                 (experiment, evolution, dir, task)
             }
         };
@@ -290,23 +278,24 @@ impl<T: TaskDescription> Run<T> {
             ..
         } = self;
         let every = experiment.checkpoint_every;
-        let ending = loop {
-            if experiment.stop_when_solved && evolution.solved() {
-                break Ending::Solved;
-            }
-            if evolution.generation() >= *generations {
-                break Ending::Finished;
-            }
-            if stop.load(Ordering::SeqCst) {
-                break Ending::Interrupted;
-            }
-            let stats = evolution.step(&experiment.neat, task.as_ref())?.clone();
-            on_generation(&stats, evolution);
-            if every > 0 && evolution.generation() % every == 0 {
-                dir.write_checkpoint(experiment, evolution)?;
-                dir.write_results(experiment, evolution)?;
-            }
+        let budget = Budget {
+            generations: *generations,
+            stop_when_solved: experiment.stop_when_solved,
         };
+        let ending = evolution.run_until(
+            &experiment.neat,
+            task.as_ref(),
+            budget,
+            stop,
+            |stats, evolution| {
+                on_generation(stats, evolution);
+                if every > 0 && evolution.generation() % every == 0 {
+                    dir.write_checkpoint(experiment, evolution)?;
+                    dir.write_results(experiment, evolution)?;
+                }
+                Ok(())
+            },
+        )?;
         dir.write_checkpoint(experiment, evolution)?;
         dir.write_results(experiment, evolution)?;
         Ok(ending)

@@ -343,7 +343,8 @@ fn runs_with_every_module_are_reproducible() {
     let run = || {
         let inputs = neat.genome_inputs(NoisySum.inputs());
         assert_eq!(inputs, 2 + 2 + 2);
-        let mut evolution = Evolution::new(&neat, inputs, NoisySum.outputs(), 3);
+        let mut evolution = Evolution::new(&neat, &NoisySum, 3);
+        assert_eq!(evolution.population.genomes[0].inputs, inputs);
         for _ in 0..3 {
             evolution.step(&neat, &NoisySum).unwrap();
         }
@@ -416,7 +417,7 @@ fn lamarckian_runs_breed_from_the_learned_weights() {
         };
         neat.validate().unwrap();
         let task = Constant { steps: 3 };
-        let mut evolution = Evolution::new(&neat, neat.genome_inputs(1), 1, 9);
+        let mut evolution = Evolution::new(&neat, &task, 9);
         evolution.step(&neat, &task).unwrap();
         // The recorded champion is the genome as evaluated: it replays.
         let best = evolution.best.as_ref().unwrap();
@@ -475,8 +476,7 @@ fn module_genes_diversify_and_runs_stay_reproducible_whatever_the_thread_count()
             .build()
             .unwrap();
         pool.install(|| {
-            let inputs = neat.genome_inputs(NoisySum.inputs());
-            let mut evolution = Evolution::new(&neat, inputs, NoisySum.outputs(), 5);
+            let mut evolution = Evolution::new(&neat, &NoisySum, 5);
             for _ in 0..4 {
                 evolution.step(&neat, &NoisySum).unwrap();
             }

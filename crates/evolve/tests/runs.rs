@@ -91,7 +91,7 @@ fn run_on_threads(threads: usize, generations: u64) -> Evolution {
         .unwrap();
     pool.install(|| {
         let neat = config();
-        let mut evolution = Evolution::new(&neat, 1, 1, 42);
+        let mut evolution = Evolution::new(&neat, &NoisySine, 42);
         for _ in 0..generations {
             evolution.step(&neat, &NoisySine).unwrap();
         }
@@ -119,8 +119,8 @@ fn same_seed_gives_bit_identical_runs_on_1_2_and_8_threads() {
 #[test]
 fn different_seeds_give_different_runs() {
     let neat = config();
-    let mut a = Evolution::new(&neat, 1, 1, 1);
-    let mut b = Evolution::new(&neat, 1, 1, 2);
+    let mut a = Evolution::new(&neat, &NoisySine, 1);
+    let mut b = Evolution::new(&neat, &NoisySine, 2);
     a.step(&neat, &NoisySine).unwrap();
     b.step(&neat, &NoisySine).unwrap();
     assert_ne!(a.history[0].best_fitness, b.history[0].best_fitness);
@@ -131,7 +131,7 @@ fn resuming_from_a_serialized_checkpoint_is_bit_identical() {
     let neat = config();
     let straight = run_on_threads(2, 12);
 
-    let mut first_half = Evolution::new(&neat, 1, 1, 42);
+    let mut first_half = Evolution::new(&neat, &NoisySine, 42);
     for _ in 0..5 {
         first_half.step(&neat, &NoisySine).unwrap();
     }
@@ -154,7 +154,7 @@ fn a_nan_fitness_is_an_error_naming_the_genome() {
         population_size: 20,
         ..NeatConfig::default()
     };
-    let mut evolution = Evolution::new(&neat, 1, 1, 0);
+    let mut evolution = Evolution::new(&neat, &PoisonedTask, 0);
     let error = (0..5)
         .find_map(|_| evolution.step(&neat, &PoisonedTask).err())
         .expect("some genome outputs > 0");

@@ -16,7 +16,7 @@ fn evolved_checkpoint() -> Checkpoint<TaskSpec> {
     let experiment = builtin_experiment("platformer").unwrap();
     let task = experiment.task.build().unwrap();
     let neat = &experiment.neat;
-    let mut evolution = Evolution::new(neat, neat.genome_inputs(task.inputs()), task.outputs(), 1);
+    let mut evolution = Evolution::new(neat, task.as_ref(), 1);
     for _ in 0..30 {
         evolution.step(neat, task.as_ref()).unwrap();
     }

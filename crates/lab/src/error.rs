@@ -11,4 +11,20 @@ pub enum LabError {
     /// No experiment of that name is embedded.
     #[error("no built-in experiment named {0}")]
     UnknownBuiltin(String),
+    /// An experiment's task does not build.
+    #[error("task: {0}")]
+    Task(String),
+    /// A platformer benchmark was given another task's genome.
+    #[error("{}: not a platformer champion", .0.display())]
+    NotPlatformer(std::path::PathBuf),
+    /// A level could not be generated.
+    #[error("generating level {seed} at difficulty {difficulty}: {message}")]
+    Generate {
+        /// The level seed.
+        seed: u64,
+        /// The difficulty.
+        difficulty: u32,
+        /// What the generator said.
+        message: String,
+    },
 }

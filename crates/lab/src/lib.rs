@@ -4,6 +4,7 @@
 //! - [`tasks`]: the task section of experiment files ([`TaskSpec`], the built-in
 //!   tasks as one [`sprout_evolve::TaskDescription`]) and the experiments embedded
 //!   in the binary (`configs/*.ron`).
+//! - [`bench`]: the benchmark protocols, each returning a serializable report.
 //! - [`significance`]: Welch's t-test and the Mann–Whitney U test (statrs) for
 //!   benchmark comparisons.
 //! - [`hostile`]: one entry point per kind of file Sprout reads, for fuzzing; none
@@ -13,6 +14,7 @@
 //! `sprout_evolve::saves`, generic over the task; this crate gives them the
 //! built-in tasks.
 
+pub mod bench;
 pub mod error;
 pub mod hostile;
 pub mod significance;

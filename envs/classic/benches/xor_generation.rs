@@ -11,7 +11,7 @@ fn xor_generation(c: &mut Criterion) {
         ..NeatConfig::default()
     };
     // Start from generation 10 of a run, so genomes have grown some structure.
-    let mut warm = Evolution::new(&neat, 2, 1, 3);
+    let mut warm = Evolution::new(&neat, &Xor, 3);
     for _ in 0..10 {
         warm.step(&neat, &Xor).unwrap();
     }
