@@ -4,12 +4,12 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sprout_genome::{Genome, NeatConfig, Population, SpeciesSummary};
 
-use crate::agent::{NetworkAgent, evaluate_learned};
+use crate::agent::NetworkAgent;
 use crate::error::EvolveError;
+use crate::evaluator::{Batch, Evaluator, Local};
 use crate::seed::{evaluation_context, master_seed};
 use crate::stats::GenerationStats;
 use sprout_task::{Evaluation, Task, Verdict};
@@ -136,6 +136,7 @@ impl Evolution {
         &mut self,
         neat: &NeatConfig,
         task: &dyn Task,
+        evaluator: &dyn Evaluator,
         budget: Budget,
         stop: &AtomicBool,
         mut after_generation: impl FnMut(&GenerationStats, &Evolution) -> Result<(), EvolveError>,
@@ -150,7 +151,7 @@ impl Evolution {
             if stop.load(Ordering::SeqCst) {
                 return Ok(Ending::Interrupted);
             }
-            let stats = self.step(neat, task)?.clone();
+            let stats = self.step_with(neat, task, evaluator)?.clone();
             after_generation(&stats, self)?;
         }
     }
@@ -163,28 +164,45 @@ impl Evolution {
         task: &dyn Task,
         budget: Budget,
     ) -> Result<Ending, EvolveError> {
-        self.run_until(neat, task, budget, &AtomicBool::new(false), |_, _| Ok(()))
+        let never = AtomicBool::new(false);
+        self.run_until(neat, task, &Local, budget, &never, |_, _| Ok(()))
     }
 
-    /// Runs one generation: evaluates every genome in parallel (rayon; results in
-    /// genome order), records statistics, checks the champion, and breeds the
-    /// next generation.
+    /// Runs one generation, evaluated on this machine ([`Local`]): see
+    /// [`Evolution::step_with`].
     pub fn step(
         &mut self,
         neat: &NeatConfig,
         task: &dyn Task,
     ) -> Result<&GenerationStats, EvolveError> {
+        self.step_with(neat, task, &Local)
+    }
+
+    /// Runs one generation: `evaluator` scores every genome (results in genome
+    /// order), then, on this thread, statistics are recorded, the champion is
+    /// checked and the next generation is bred.
+    pub fn step_with(
+        &mut self,
+        neat: &NeatConfig,
+        task: &dyn Task,
+        evaluator: &dyn Evaluator,
+    ) -> Result<&GenerationStats, EvolveError> {
         let started = Instant::now();
         let generation = self.population.generation;
-        let seed = self.seed;
         // With `neat.lamarckian`, each evaluation also returns its genome with
         // the weights learned during it.
-        let outcomes: Vec<(Evaluation, Option<Genome>)> = self
-            .population
-            .genomes
-            .par_iter()
-            .map(|genome| evaluate_learned(task, genome, neat, seed, generation))
-            .collect();
+        let outcomes = evaluator.evaluate(&Batch {
+            task,
+            neat,
+            seed: self.seed,
+            generation,
+            genomes: &self.population.genomes,
+        })?;
+        assert_eq!(
+            outcomes.len(),
+            self.population.genomes.len(),
+            "an evaluator returns one outcome per genome"
+        );
         let (evaluations, learned): (Vec<Evaluation>, Vec<Option<Genome>>) =
             outcomes.into_iter().unzip();
         let fitness: Vec<f64> = evaluations.iter().map(|e| e.fitness).collect();

@@ -3,7 +3,9 @@
 //! - [`Task`] and [`Agent`]: the seam between evolution and the problems it
 //!   solves. A task scores an agent; it never sees genomes or networks.
 //! - [`Evolution`]: a run's complete state. [`Evolution::step`] evaluates a
-//!   generation in parallel with rayon and breeds the next.
+//!   generation (through an [`Evaluator`]: [`Local`] is rayon on this machine)
+//!   and breeds the next; [`Evolution::run_until`] is the one evolve-until-done
+//!   loop.
 //! - [`Experiment`]: the RON experiment file (run settings, NEAT parameters, task).
 //! - [`lifetime`]: the lifetime-learning modules of `neat.lifetime`
 //!   (sprout-plasticity's Hebbian, Hopfield, RBM and pruning modules) run around
@@ -30,6 +32,7 @@
 
 pub mod agent;
 pub mod error;
+pub mod evaluator;
 pub mod evolution;
 pub mod experiment;
 pub mod files;
@@ -43,6 +46,7 @@ pub mod stats;
 
 pub use agent::{NetworkAgent, evaluate_learned};
 pub use error::EvolveError;
+pub use evaluator::{Evaluator, Local};
 pub use evolution::{Budget, Champion, ChampionChoice, Ending, Evolution, evaluate};
 pub use experiment::{Experiment, ExperimentSource, TaskDescription};
 pub use run::{Run, RunDir, RunRequest, Start};

@@ -13,6 +13,7 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use crate::error::EvolveError;
+use crate::evaluator::Local;
 use crate::evolution::{Budget, Ending, Evolution};
 use crate::experiment::{Experiment, ExperimentSource, TaskDescription};
 use crate::files::{write_atomic, write_ron};
@@ -285,6 +286,7 @@ impl<T: TaskDescription> Run<T> {
         let ending = evolution.run_until(
             &experiment.neat,
             task.as_ref(),
+            &Local,
             budget,
             stop,
             |stats, evolution| {

@@ -1,9 +1,11 @@
 //! Whole runs: reproducible across thread counts and across checkpoint/resume.
 
 use rand::RngExt;
+use sprout_evolve::evaluator::{Batch, Outcome};
 use sprout_evolve::files::{parse_ron, to_ron};
 use sprout_evolve::{
-    Agent, EvalContext, Evaluation, Evolution, EvolveError, GenerationStats, Task,
+    Agent, EvalContext, Evaluation, Evaluator, Evolution, EvolveError, GenerationStats, Task,
+    evaluate_learned,
 };
 use sprout_genome::NeatConfig;
 
@@ -183,4 +185,38 @@ fn latest_generation_champion_is_the_last_generations_best() {
         .map(|s| s.best_fitness)
         .fold(f64::NEG_INFINITY, f64::max);
     assert_eq!(best.evaluation.fitness, top);
+}
+
+/// A back end that scores genomes last to first, one at a time, as results that
+/// arrive out of order from other machines would be, and files each outcome by
+/// the genome's position.
+struct Backwards;
+
+impl Evaluator for Backwards {
+    fn evaluate(&self, batch: &Batch<'_>) -> Result<Vec<Outcome>, EvolveError> {
+        let mut filed: Vec<Option<Outcome>> = vec![None; batch.genomes.len()];
+        for (i, genome) in batch.genomes.iter().enumerate().rev() {
+            filed[i] = Some(evaluate_learned(
+                batch.task,
+                genome,
+                batch.neat,
+                batch.seed,
+                batch.generation,
+            ));
+        }
+        Ok(filed.into_iter().map(Option::unwrap).collect())
+    }
+}
+
+#[test]
+fn an_evaluator_that_files_results_by_genome_gives_the_local_run() {
+    let neat = config();
+    let local = run_on_threads(1, 8);
+    let mut other = Evolution::new(&neat, &NoisySine, 42);
+    for _ in 0..8 {
+        other.step_with(&neat, &NoisySine, &Backwards).unwrap();
+    }
+    assert_eq!(deterministic(&local.history), deterministic(&other.history));
+    assert_eq!(local.population, other.population);
+    assert_eq!(local.best, other.best);
 }
