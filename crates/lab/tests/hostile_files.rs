@@ -167,3 +167,20 @@ fn mutated_inputs_never_panic() {
             .unwrap_or_else(|e| panic!("{target}: {e}"));
     }
 }
+
+#[test]
+fn the_hand_made_hostile_files_are_refused() {
+    for (target, name) in [
+        ("checkpoint", "bomb-100mb-of-spaces.ron.zst"),
+        ("experiment", "level-file-is-dev-zero.ron"),
+        ("champion", "claims-a-billion-inputs.ron"),
+    ] {
+        let bytes = std::fs::read(fuzz_dir().join("regressions").join(target).join(name)).unwrap();
+        let error = entry_point(target)(&bytes).expect_err(name).to_string();
+        assert!(!error.is_empty(), "{name}");
+    }
+    // A 5,000-column level is large, and valid.
+    let wide =
+        std::fs::read(fuzz_dir().join("regressions/level/five-thousand-columns.ron")).unwrap();
+    entry_point("level")(&wide).unwrap();
+}
