@@ -1,7 +1,6 @@
 //! `sprout`: evolve, replay, inspect and benchmark NEAT networks.
 
 mod levels;
-mod plasticity_bench;
 mod progress;
 mod prune;
 mod run;
@@ -394,14 +393,16 @@ fn bench_command(which: BenchCommand) -> Result<()> {
             threads,
             json,
         } => {
-            let request = plasticity_bench::PlasticityRequest {
+            let request = bench::plasticity::PlasticityRequest {
                 runs,
                 seed,
                 generations,
                 sections: section,
-                json,
             };
-            thread_pool(threads)?.install(|| plasticity_bench::plasticity(&request))
+            let report = thread_pool(threads)?.install(|| {
+                bench::plasticity::plasticity(&request, |section| println!("{section}"))
+            })?;
+            print_report(&report, json)
         }
         BenchCommand::Throughput {
             threads,

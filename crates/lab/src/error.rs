@@ -11,6 +11,9 @@ pub enum LabError {
     /// No experiment of that name is embedded.
     #[error("no built-in experiment named {0}")]
     UnknownBuiltin(String),
+    /// A benchmark was asked for something it cannot do.
+    #[error("{0}")]
+    Request(String),
     /// An experiment's task does not build.
     #[error("task: {0}")]
     Task(String),

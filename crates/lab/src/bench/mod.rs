@@ -5,8 +5,11 @@
 //! - [`solve`]: independent seeded runs of an experiment until solved
 //!   (`bench xor|pole|dpv|dpnv|platformer`);
 //! - [`platformer`]: a champion on unseen generated levels (`bench generalize`),
-//!   and agent-steps per second (`bench throughput`).
+//!   and agent-steps per second (`bench throughput`);
+//! - [`plasticity`]: lifetime learning against fixed networks on the same
+//!   budget, with significance tests (`bench plasticity`).
 
+pub mod plasticity;
 pub mod platformer;
 pub mod solve;
 
