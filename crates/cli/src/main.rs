@@ -2,7 +2,6 @@
 
 mod levels;
 mod progress;
-mod prune;
 mod run;
 mod saved;
 mod stop;
@@ -13,8 +12,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use sprout_evolve::{RunRequest, Start};
-use sprout_lab::bench;
 use sprout_lab::tasks::{builtin_experiment, load_experiment};
+use sprout_lab::{bench, prune};
 
 // Evolution allocates many small genomes and networks per generation; mimalloc
 // is markedly faster at that than the system allocator.
@@ -80,8 +79,10 @@ enum Command {
     Prune {
         /// champion.ron or a checkpoint.
         genome: PathBuf,
-        /// How connections are ranked for removal (lowest first).
-        #[arg(long, value_enum)]
+        /// How connections are ranked for removal (lowest first): magnitude
+        /// (|w|), obd (Optimal Brain Damage, ½·h_kk·w²), activity (mean |pre·w|
+        /// while the genome plays its task) or random (the seeded baseline).
+        #[arg(long, value_parser = method_parser())]
         method: prune::Method,
         /// Fractions of the enabled connections to remove, each in [0, 1).
         #[arg(
@@ -105,6 +106,13 @@ enum Command {
         #[command(subcommand)]
         which: BenchCommand,
     },
+}
+
+/// `--method`: one of the pruning methods' names.
+fn method_parser() -> impl clap::builder::TypedValueParser<Value = prune::Method> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(prune::Method::ALL.map(prune::Method::name))
+        .map(|name| name.parse().expect("clap checked the name"))
 }
 
 /// Options of a run (`evolve`, `watch`).
@@ -142,7 +150,9 @@ impl RunArgs {
         // A resumed run takes its experiment from the checkpoint.
         let start = match self.resume {
             Some(resume) => Start::Resume(resume),
-            None => Start::New(sprout_lab::tasks::read_experiment(self.config.as_deref())?),
+            None => Start::New(Box::new(sprout_lab::tasks::read_experiment(
+                self.config.as_deref(),
+            )?)),
         };
         let request = RunRequest {
             start,
@@ -330,14 +340,16 @@ fn dispatch(cli: Cli) -> Result<()> {
             out,
             seed,
             json,
-        } => prune::prune(&prune::PruneRequest {
-            genome,
-            method,
-            fractions,
-            out,
-            seed,
-            json,
-        }),
+        } => {
+            let request = prune::PruneRequest {
+                genome,
+                method,
+                fractions,
+                out,
+                seed,
+            };
+            print_report(&prune::prune(&request)?, json)
+        }
         Command::Bench { which } => bench_command(which),
     }
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use sprout_evolve::{EvolveError, NetworkAgent, evaluate};
+use sprout_evolve::{NetworkAgent, evaluate};
 use sprout_network::{Network, Structure, to_dot};
 
 use sprout_platformer::PlatformerTask;
@@ -11,35 +11,6 @@ use sprout_platformer::PlatformerTask;
 use crate::levels::LevelArgs;
 use sprout_evolve::TaskDescription;
 use sprout_lab::{SavedGenome, TaskSpec, load_saved_genome};
-
-/// Checks that the genome fits its task's inputs and outputs.
-pub(crate) fn check_shape(saved: &SavedGenome, task: &dyn sprout_evolve::Task) -> Result<()> {
-    let genome = &saved.champion.genome;
-    for (what, got, want) in [
-        (
-            "inputs",
-            genome.inputs,
-            saved.experiment.neat.genome_inputs(task.inputs()),
-        ),
-        (
-            "outputs",
-            genome.outputs,
-            saved.experiment.neat.genome_outputs(task.outputs()),
-        ),
-    ] {
-        if got != want {
-            return Err(EvolveError::ShapeMismatch {
-                path: saved.path.clone(),
-                task: task.name().to_string(),
-                what,
-                got,
-                want,
-            }
-            .into());
-        }
-    }
-    Ok(())
-}
 
 /// `sprout replay FILE --headless`: reruns the genome's evaluation and compares
 /// it with the recorded one; with a level option, plays that level instead and
@@ -51,7 +22,7 @@ pub fn replay(path: &Path, levels: &LevelArgs) -> Result<()> {
         .task
         .build()
         .map_err(|e| anyhow::anyhow!(e))?;
-    check_shape(&saved, task.as_ref())?;
+    saved.check_shape(task.as_ref())?;
     if levels.chosen() {
         return replay_on_level(&saved, levels);
     }

@@ -51,7 +51,6 @@ mod with_viewer {
     use sprout_lab::tasks::{self, TaskSpec};
     use sprout_lab::{SproutRequest, SproutRun, load_saved_genome};
 
-    use crate::saved::check_shape;
     use crate::stop::Stop;
 
     impl ShotArgs {
@@ -184,7 +183,7 @@ mod with_viewer {
     pub fn replay(path: &Path, levels: &LevelArgs, shot: &ShotArgs) -> Result<()> {
         let saved = load_saved_genome(path)?;
         let task = platformer(&saved.experiment.task, &path.display().to_string())?;
-        check_shape(&saved, &task)?;
+        saved.check_shape(&task)?;
         let TaskSpec::Platformer(config) = &saved.experiment.task else {
             unreachable!("platformer() checked the task");
         };

@@ -30,7 +30,7 @@ pub const CHECKPOINTS_KEPT: usize = 5;
 #[derive(Debug, Clone)]
 pub enum Start<T> {
     /// A new run of this experiment.
-    New(ExperimentSource<T>),
+    New(Box<ExperimentSource<T>>),
     /// Continue from a run directory (its newest checkpoint) or a checkpoint
     /// file; the checkpoint's experiment is used.
     Resume(PathBuf),
@@ -55,7 +55,7 @@ impl<T> RunRequest<T> {
     /// generations.
     pub fn new(experiment: Experiment<T>, out: impl Into<PathBuf>) -> Self {
         Self {
-            start: Start::New(experiment.into()),
+            start: Start::New(Box::new(experiment.into())),
             seed: None,
             generations: None,
             out: Some(out.into()),
@@ -225,11 +225,12 @@ impl<T: TaskDescription> Run<T> {
                 RunDir { path: dir.clone() }.probe()?;
                 (checkpoint.experiment, checkpoint.evolution, dir, task)
             }
-            Start::New(ExperimentSource {
-                mut experiment,
-                path,
-                text,
-            }) => {
+            Start::New(source) => {
+                let ExperimentSource {
+                    mut experiment,
+                    path,
+                    text,
+                } = *source;
                 if let Some(seed) = request.seed {
                     experiment.seed = seed;
                 }

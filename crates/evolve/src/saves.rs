@@ -68,6 +68,34 @@ pub struct SavedGenome<T> {
     pub champion: Champion,
 }
 
+impl<T> SavedGenome<T> {
+    /// Checks that the genome's inputs and outputs fit `task` (with the inputs
+    /// and outputs the experiment's lifetime modules add).
+    pub fn check_shape(&self, task: &dyn crate::Task) -> Result<(), EvolveError> {
+        let genome = &self.champion.genome;
+        let neat = &self.experiment.neat;
+        for (what, got, want) in [
+            ("inputs", genome.inputs, neat.genome_inputs(task.inputs())),
+            (
+                "outputs",
+                genome.outputs,
+                neat.genome_outputs(task.outputs()),
+            ),
+        ] {
+            if got != want {
+                return Err(EvolveError::ShapeMismatch {
+                    path: self.path.clone(),
+                    task: task.name().to_string(),
+                    what,
+                    got,
+                    want,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<T: TaskDescription> SavedGenome<T> {
     /// Reruns the genome's evaluation as the run did (same task, run seed,
     /// generation and genome id): bit for bit the recorded one, unless the code

@@ -11,6 +11,9 @@ pub enum LabError {
     /// No experiment of that name is embedded.
     #[error("no built-in experiment named {0}")]
     UnknownBuiltin(String),
+    /// A pruning or learning computation failed.
+    #[error(transparent)]
+    Plasticity(#[from] sprout_plasticity::PlasticityError),
     /// A benchmark was asked for something it cannot do.
     #[error("{0}")]
     Request(String),

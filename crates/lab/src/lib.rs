@@ -5,6 +5,8 @@
 //!   tasks as one [`sprout_evolve::TaskDescription`]) and the experiments embedded
 //!   in the binary (`configs/*.ron`).
 //! - [`bench`]: the benchmark protocols, each returning a serializable report.
+//! - [`prune`]: pruning a saved genome by saliency without retraining, against
+//!   the magnitude and random baselines (`sprout prune`).
 //! - [`significance`]: Welch's t-test and the Mann–Whitney U test (statrs) for
 //!   benchmark comparisons.
 //! - [`hostile`]: one entry point per kind of file Sprout reads, for fuzzing; none
@@ -17,6 +19,7 @@
 pub mod bench;
 pub mod error;
 pub mod hostile;
+pub mod prune;
 pub mod significance;
 pub mod tasks;
 

@@ -21,10 +21,11 @@
 //!   weight (plastic links move during the lifetime; their genome weight is used);
 //! - `random`: uniform saliencies from `--seed`.
 
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
-use anyhow::{Context, Result, bail};
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use sprout_evolve::plot::{LineChart, RGBColor, Series, SeriesLabelPosition};
@@ -36,11 +37,16 @@ use sprout_plasticity::pruning::{
     random_saliency,
 };
 
+use serde::Serialize;
 use sprout_evolve::TaskDescription;
-use sprout_lab::{SavedGenome, load_saved_genome};
+
+use crate::error::LabError;
+use crate::{SavedGenome, load_saved_genome};
+
+type Result<T, E = LabError> = std::result::Result<T, E>;
 
 /// A way to rank connections for removal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// |w|.
     Magnitude,
@@ -53,8 +59,16 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in the order `--method` lists them.
+    pub const ALL: [Method; 4] = [
+        Method::Magnitude,
+        Method::Obd,
+        Method::Activity,
+        Method::Random,
+    ];
+
     /// The name used on the command line and in the outputs.
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Method::Magnitude => "magnitude",
             Method::Obd => "obd",
@@ -64,7 +78,19 @@ impl Method {
     }
 }
 
+impl FromStr for Method {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.name() == name)
+            .ok_or_else(|| format!("no pruning method `{name}` (magnitude, obd, activity, random)"))
+    }
+}
+
 /// What `sprout prune` was asked to do.
+#[derive(Debug, Clone)]
 pub struct PruneRequest {
     /// champion.ron or a checkpoint.
     pub genome: PathBuf,
@@ -76,8 +102,41 @@ pub struct PruneRequest {
     pub out: Option<PathBuf>,
     /// Seed of the random baseline.
     pub seed: u64,
-    /// End with one line holding a JSON object.
-    pub json: bool,
+}
+
+/// What pruning did; its fields are the `--json` keys.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PruneReport {
+    /// The method compared against the baselines.
+    pub method: &'static str,
+    /// Fractions of the enabled connections removed.
+    pub fractions: Vec<f64>,
+    /// The unpruned genome's fitness.
+    pub unpruned: f64,
+    /// Per method, the fitness at each fraction.
+    pub fitness: BTreeMap<&'static str, Vec<f64>>,
+    /// Per method, the connections kept at each fraction.
+    pub kept: BTreeMap<&'static str, Vec<usize>>,
+    /// The first line of text: genome, file, task, connections.
+    #[serde(skip)]
+    pub header: String,
+    /// The table of fitness and connections kept.
+    #[serde(skip)]
+    pub table: String,
+    /// Where prune.csv went.
+    #[serde(skip)]
+    pub csv: PathBuf,
+    /// Where prune.png went.
+    #[serde(skip)]
+    pub png: PathBuf,
+}
+
+impl fmt::Display for PruneReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.header)?;
+        write!(f, "{}", self.table)?;
+        write!(f, "wrote {} and {}", self.csv.display(), self.png.display())
+    }
 }
 
 /// One method's curve: per fraction, the connections kept and the fitness.
@@ -87,23 +146,24 @@ struct Curve {
     fitness: Vec<f64>,
 }
 
-/// `sprout prune`: prints the table, writes prune.csv and prune.png.
-pub fn prune(request: &PruneRequest) -> Result<()> {
+/// `sprout prune`: prunes at every fraction, writes prune.csv and prune.png, and
+/// reports.
+pub fn prune(request: &PruneRequest) -> Result<PruneReport> {
     check_fractions(&request.fractions)?;
     let saved = load_saved_genome(&request.genome)?;
     let task = saved
         .experiment
         .task
         .build()
-        .map_err(|e| anyhow::anyhow!(e))?;
+        .map_err(|e| LabError::Task(e.to_string()))?;
     let genome = &saved.champion.genome;
-    crate::saved::check_shape(&saved, task.as_ref())?;
+    saved.check_shape(task.as_ref())?;
     let enabled = enabled_connections(genome);
     if enabled.is_empty() {
-        bail!(
+        return Err(LabError::Request(format!(
             "{}: the genome has no enabled connection to prune",
             request.genome.display()
-        );
+        )));
     }
     let unpruned = evaluate_genome(task.as_ref(), &saved, genome);
     let probe = probe(task.as_ref(), &saved, &enabled);
@@ -139,15 +199,6 @@ pub fn prune(request: &PruneRequest) -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
 
-    println!(
-        "pruning genome {} of {} (task {}, {} enabled connections, unpruned fitness {})",
-        genome.id,
-        request.genome.display(),
-        task.name(),
-        enabled.len(),
-        unpruned
-    );
-    print!("{}", table(&request.fractions, &curves));
     let out = match &request.out {
         Some(dir) => dir.clone(),
         None => request
@@ -161,20 +212,43 @@ pub fn prune(request: &PruneRequest) -> Result<()> {
     sprout_evolve::files::write_atomic(&csv, csv_text(&request.fractions, &curves).as_bytes())?;
     let png = out.join("prune.png");
     plot(&request.fractions, &curves, unpruned, task.name(), &png)?;
-    println!("wrote {} and {}", csv.display(), png.display());
-    if request.json {
-        println!("{}", json_line(request, unpruned, &curves));
-    }
-    Ok(())
+    Ok(PruneReport {
+        method: request.method.name(),
+        fractions: request.fractions.clone(),
+        unpruned,
+        fitness: curves
+            .iter()
+            .map(|c| (c.method.name(), c.fitness.clone()))
+            .collect(),
+        kept: curves
+            .iter()
+            .map(|c| (c.method.name(), c.kept.clone()))
+            .collect(),
+        header: format!(
+            "pruning genome {} of {} (task {}, {} enabled connections, unpruned fitness {})",
+            genome.id,
+            request.genome.display(),
+            task.name(),
+            enabled.len(),
+            unpruned
+        ),
+        table: table(&request.fractions, &curves),
+        csv,
+        png,
+    })
 }
 
 /// Rejects fractions outside [0, 1) and an empty list, naming `--fractions`.
 fn check_fractions(fractions: &[f64]) -> Result<()> {
     if fractions.is_empty() {
-        bail!("--fractions: give at least one fraction, such as 0.1,0.5");
+        return Err(LabError::Request(
+            "--fractions: give at least one fraction, such as 0.1,0.5".into(),
+        ));
     }
     if let Some(f) = fractions.iter().find(|f| !(0.0..1.0).contains(*f)) {
-        bail!("--fractions: {f} is outside [0, 1)");
+        return Err(LabError::Request(format!(
+            "--fractions: {f} is outside [0, 1)"
+        )));
     }
     Ok(())
 }
@@ -345,7 +419,7 @@ fn saliency(
         Method::Activity => probe.activity.clone(),
         Method::Obd => {
             let hessian = gauss_newton_diagonal(genome, neat, enabled, &probe.episodes)
-                .context("OBD saliency")?;
+                .map_err(|e| LabError::Request(format!("OBD saliency: {e}")))?;
             obd_saliency(&weights, &hessian)?
         }
     })
@@ -434,23 +508,6 @@ fn csv_text(fractions: &[f64], curves: &[Curve]) -> String {
         text.push('\n');
     }
     text
-}
-
-/// The `--json` line.
-fn json_line(request: &PruneRequest, unpruned: f64, curves: &[Curve]) -> serde_json::Value {
-    let per_method = |values: &dyn Fn(&Curve) -> serde_json::Value| {
-        curves
-            .iter()
-            .map(|c| (c.method.name().to_string(), values(c)))
-            .collect::<serde_json::Map<_, _>>()
-    };
-    serde_json::json!({
-        "method": request.method.name(),
-        "fractions": request.fractions,
-        "unpruned": unpruned,
-        "fitness": per_method(&|c| serde_json::json!(c.fitness)),
-        "kept": per_method(&|c| serde_json::json!(c.kept)),
-    })
 }
 
 /// prune.png: fitness against the fraction removed, one line per method, each
