@@ -63,7 +63,8 @@ impl Stop {
         &self.requested
     }
 
-    /// Asks the run to stop (without a signal).
+    /// Asks the run to stop (without a signal): the window was closed.
+    #[cfg(feature = "viewer")]
     pub fn request(&self) {
         self.requested.store(true, Ordering::SeqCst);
     }

@@ -18,7 +18,7 @@
 //!   memory a population needs, checked before it is allocated ([`guard`]).
 //!   Experiments name their task through [`TaskDescription`], which a task of your
 //!   own implements too.
-//! - [`files`], [`stats`], [`plot`]: atomic writes and RON with line-numbered
+//! - [`files`], [`stats`], `plot` (feature `plot`): atomic writes and RON with line-numbered
 //!   errors, `stats.csv`, and `fitness.png`.
 //!
 //! # Reproducibility
@@ -38,6 +38,7 @@ pub mod experiment;
 pub mod files;
 pub mod guard;
 pub mod lifetime;
+#[cfg(feature = "plot")]
 pub mod plot;
 pub mod run;
 pub mod saves;

@@ -18,7 +18,6 @@ use crate::evolution::{Budget, Ending, Evolution};
 use crate::experiment::{Experiment, ExperimentSource, TaskDescription};
 use crate::files::{write_atomic, write_ron};
 use crate::guard;
-use crate::plot::plot_fitness;
 use crate::saves::{self, ChampionFile, Checkpoint, FORMAT};
 use crate::stats::{GenerationStats, to_csv};
 use sprout_task::Task;
@@ -123,7 +122,7 @@ impl RunDir {
         Ok(())
     }
 
-    /// Writes stats.csv, champion.ron and fitness.png.
+    /// Writes stats.csv, champion.ron and (with the `plot` feature) fitness.png.
     pub fn write_results<T: Serialize + Clone>(
         &self,
         experiment: &Experiment<T>,
@@ -142,9 +141,11 @@ impl RunDir {
             };
             write_ron(&self.champion(), &file)?;
         }
+        #[cfg(feature = "plot")]
         if !evolution.history.is_empty() {
             let title = format!("{} (seed {})", experiment.name, evolution.seed);
-            plot_fitness(&evolution.history, &title, &self.path.join("fitness.png"))?;
+            let png = self.path.join("fitness.png");
+            crate::plot::plot_fitness(&evolution.history, &title, &png)?;
         }
         Ok(())
     }
