@@ -1,6 +1,9 @@
 //! `sprout evolve`, `replay` and `inspect`.
 
-use crate::util::{XOR_CONFIG, dir_with_small_xor, sprout_ok, stats_without_seconds};
+use crate::util::{
+    XOR_CONFIG, assert_same_run, dir_with_small_xor, sprout_ok, stats_without_seconds,
+    straight_and_split,
+};
 
 #[test]
 fn evolve_writes_champion_stats_plot_and_checkpoints() {
@@ -112,36 +115,14 @@ fn inspect_prints_structure_and_dot() {
 #[test]
 fn resume_continues_bit_identically_to_an_uninterrupted_run() {
     let dir = dir_with_small_xor();
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "small.ron", "--out", "straight"],
-    );
-    sprout_ok(
-        dir.path(),
-        &[
-            "evolve",
-            "--config",
-            "small.ron",
-            "--out",
-            "split",
-            "--generations",
-            "4",
-        ],
-    );
+    straight_and_split(dir.path(), 4);
     // --generations is the total: 4 more generations to reach 8.
     let out = sprout_ok(
         dir.path(),
         &["evolve", "--resume", "split", "--generations", "8"],
     );
     assert!(out.contains("finished 8 generations"), "{out}");
-    assert_eq!(
-        stats_without_seconds(&dir.path().join("straight/stats.csv")),
-        stats_without_seconds(&dir.path().join("split/stats.csv"))
-    );
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("straight/champion.ron")).unwrap(),
-        std::fs::read_to_string(dir.path().join("split/champion.ron")).unwrap()
-    );
+    assert_same_run(dir.path(), "straight", "split");
 }
 
 #[test]

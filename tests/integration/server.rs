@@ -9,7 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::util::{
-    SMALL_XOR, dir_with_small_xor, sprout, sprout_err, sprout_ok, stats_without_seconds,
+    SMALL_XOR, assert_same_run, dir_with_small_xor, sprout, sprout_err, sprout_ok,
+    straight_and_split,
 };
 
 /// SMALL_XOR, running until stopped, checkpointing only when it ends.
@@ -185,6 +186,25 @@ fn a_resume_source_that_does_not_parse_fails_before_anything_runs() {
 }
 
 #[test]
+fn a_level_that_does_not_load_fails_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "(name: \"lost\", task: Platformer(levels: Files([\"levels/gone.ron\"])))";
+    std::fs::write(dir.path().join("lost.ron"), config).unwrap();
+    let out = sprout(
+        dir.path(),
+        &["evolve", "--config", "lost.ron", "--out", "run"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("lost.ron") && stderr.contains("levels/gone.ron"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).is_empty());
+    assert!(!dir.path().join("run").exists(), "nothing was written");
+}
+
+#[test]
 fn two_billion_genomes_are_refused_before_allocating() {
     let dir = tempfile::tempdir().unwrap();
     let huge = SMALL_XOR.replace("population_size: 40", "population_size: 2000000000");
@@ -253,22 +273,7 @@ fn json_logs_carry_the_same_fields_and_quiet_logs_nothing() {
 #[test]
 fn checkpoints_are_compressed_and_plain_ones_still_resume() {
     let dir = dir_with_small_xor();
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "small.ron", "--out", "straight"],
-    );
-    sprout_ok(
-        dir.path(),
-        &[
-            "evolve",
-            "--config",
-            "small.ron",
-            "--out",
-            "split",
-            "--generations",
-            "3",
-        ],
-    );
+    straight_and_split(dir.path(), 3);
     let compressed = dir.path().join("split/checkpoints/gen-000003.ron.zst");
     let bytes = std::fs::read(&compressed).unwrap();
     assert_eq!(&bytes[..4], [0x28, 0xb5, 0x2f, 0xfd], "a zstd frame");
@@ -292,14 +297,7 @@ fn checkpoints_are_compressed_and_plain_ones_still_resume() {
         dir.path(),
         &["evolve", "--resume", "split", "--generations", "8"],
     );
-    assert_eq!(
-        stats_without_seconds(&dir.path().join("straight/stats.csv")),
-        stats_without_seconds(&dir.path().join("split/stats.csv"))
-    );
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("straight/champion.ron")).unwrap(),
-        std::fs::read_to_string(dir.path().join("split/champion.ron")).unwrap()
-    );
+    assert_same_run(dir.path(), "straight", "split");
 }
 
 #[test]

@@ -77,3 +77,38 @@ pub fn dir_with_run(file: &str, config: &str) -> tempfile::TempDir {
     sprout_ok(dir.path(), &["evolve", "--config", file, "--out", "run"]);
     dir
 }
+
+/// In a directory holding small.ron ([`SMALL_XOR`]): evolves it straight
+/// through into `straight/`, and for only `first` generations into `split/`.
+pub fn straight_and_split(dir: &Path, first: u64) {
+    sprout_ok(
+        dir,
+        &["evolve", "--config", "small.ron", "--out", "straight"],
+    );
+    let first = first.to_string();
+    sprout_ok(
+        dir,
+        &[
+            "evolve",
+            "--config",
+            "small.ron",
+            "--out",
+            "split",
+            "--generations",
+            &first,
+        ],
+    );
+}
+
+/// Asserts that the run directories `a` and `b` in `dir` hold the same run:
+/// the same stats.csv (timing aside) and the same champion.ron.
+pub fn assert_same_run(dir: &Path, a: &str, b: &str) {
+    assert_eq!(
+        stats_without_seconds(&dir.join(a).join("stats.csv")),
+        stats_without_seconds(&dir.join(b).join("stats.csv"))
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join(a).join("champion.ron")).unwrap(),
+        std::fs::read_to_string(dir.join(b).join("champion.ron")).unwrap()
+    );
+}
