@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::config_error::ConfigError;
 use crate::gene::Activation;
 use crate::lifetime::LifetimeModuleSpec;
 use crate::module_genes::ModuleGenesConfig;
@@ -359,27 +360,6 @@ impl Default for NeatConfig {
     }
 }
 
-/// A NEAT parameter outside its valid range.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("neat.{field}: {message}")]
-pub struct ConfigError {
-    /// The offending field, as spelled in the config file (`add_node_prob`,
-    /// `plasticity.eta_limit`, `lifetime[1].beta`).
-    pub field: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl ConfigError {
-    /// An error about `field`.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
 impl NeatConfig {
     /// Checks every field's range. The error names the first offending field.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -503,14 +483,10 @@ impl NeatConfig {
         let mut per_observation = 1;
         let mut fixed = 0;
         for module in &self.lifetime {
-            match module {
-                LifetimeModuleSpec::Hopfield(h)
-                    if h.mode == crate::lifetime::HopfieldMode::Append
-                        && h.inputs == crate::lifetime::InputSpan::All =>
-                {
-                    per_observation += 1;
-                }
-                _ => fixed += module.extra_inputs(0),
+            if module.appends_a_copy_of_every_input() {
+                per_observation += 1;
+            } else {
+                fixed += module.extra_inputs(0);
             }
         }
         let rest = genome_inputs.checked_sub(fixed)?;

@@ -19,6 +19,7 @@
 //! ([`module_genes`]).
 
 pub mod config;
+pub mod config_error;
 pub mod crossover;
 pub mod distance;
 pub mod gene;

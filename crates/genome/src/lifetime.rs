@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
+use crate::config_error::ConfigError;
 
 /// One module of `neat.lifetime`. Modules run in the order listed: input modules
 /// chain (each sees the inputs as the previous one left them, appended values
@@ -262,6 +262,16 @@ impl LifetimeModuleSpec {
             LifetimeModuleSpec::Rbm(r) => r.hidden,
             _ => 0,
         }
+    }
+
+    /// Whether the module appends one input per task input, whatever their count
+    /// (a Hopfield memory over `All` inputs in `Append` mode): its extra inputs
+    /// grow with the task, unlike every other module's.
+    pub fn appends_a_copy_of_every_input(&self) -> bool {
+        matches!(
+            self,
+            LifetimeModuleSpec::Hopfield(h) if h.mode == HopfieldMode::Append && h.inputs == InputSpan::All
+        )
     }
 
     /// Whether the module reads (and may change or extend) the inputs.

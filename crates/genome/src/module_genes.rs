@@ -17,7 +17,8 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ConfigError, NeatConfig};
+use crate::config::NeatConfig;
+use crate::config_error::ConfigError;
 use crate::genome::{Genome, GenomeError};
 use crate::lifetime::LifetimeModuleSpec;
 
