@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use sprout_evolve::{NetworkAgent, evaluate};
+use sprout_evolve::NetworkAgent;
 use sprout_network::{Network, Structure, to_dot};
 
 use sprout_platformer::PlatformerTask;
@@ -27,13 +27,7 @@ pub fn replay(path: &Path, levels: &LevelArgs) -> Result<()> {
         return replay_on_level(&saved, levels);
     }
     let champion = &saved.champion;
-    let replayed = evaluate(
-        task.as_ref(),
-        &champion.genome,
-        &saved.experiment.neat,
-        saved.seed,
-        champion.generation,
-    );
+    let replayed = saved.replay(task.as_ref());
     let recorded = champion.evaluation;
     println!(
         "task {}: genome {} from generation {} (seed {})",

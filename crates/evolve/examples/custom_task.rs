@@ -137,7 +137,8 @@ pub fn run_in(dir: &Path) -> Result<(), Box<dyn Error>> {
 
     // The champion file replays with its recorded fitness, bit for bit.
     let saved = load_saved_genome::<MaxSettings>(&dir.join("split/champion.ron"))?;
-    let replayed = saved.replay()?;
+    let task = saved.experiment.check(&saved.path, None)?;
+    let replayed = saved.replay(task.as_ref());
     let recorded = saved.champion.evaluation;
     assert_eq!(replayed.fitness.to_bits(), recorded.fitness.to_bits());
     println!(

@@ -16,9 +16,9 @@ use crate::error::EvolveError;
 use crate::evaluator::Local;
 use crate::evolution::{Budget, Ending, Evolution};
 use crate::experiment::{Experiment, ExperimentSource, TaskDescription};
-use crate::files::{write_atomic, write_ron};
+use crate::files::write_atomic;
 use crate::guard;
-use crate::saves::{self, ChampionFile, Checkpoint, FORMAT};
+use crate::saves;
 use crate::stats::{GenerationStats, to_csv};
 use sprout_task::Task;
 
@@ -123,7 +123,7 @@ impl RunDir {
     }
 
     /// Writes stats.csv, champion.ron and (with the `plot` feature) fitness.png.
-    pub fn write_results<T: Serialize + Clone>(
+    pub fn write_results<T: Serialize>(
         &self,
         experiment: &Experiment<T>,
         evolution: &Evolution,
@@ -133,13 +133,7 @@ impl RunDir {
             to_csv(&evolution.history).as_bytes(),
         )?;
         if let Some(champion) = evolution.champion(experiment.champion) {
-            let file = ChampionFile {
-                format: FORMAT,
-                experiment: experiment.clone(),
-                seed: evolution.seed,
-                champion: champion.clone(),
-            };
-            write_ron(&self.champion(), &file)?;
+            saves::write_champion(&self.champion(), experiment, evolution.seed, champion)?;
         }
         #[cfg(feature = "plot")]
         if !evolution.history.is_empty() {
@@ -152,19 +146,14 @@ impl RunDir {
 
     /// Writes a checkpoint and keeps only the newest few. A failed write leaves
     /// the older checkpoints as they were.
-    pub fn write_checkpoint<T: Serialize + Clone>(
+    pub fn write_checkpoint<T: Serialize>(
         &self,
         experiment: &Experiment<T>,
         evolution: &Evolution,
     ) -> Result<PathBuf, EvolveError> {
         let generation = evolution.generation();
         let path = self.checkpoint(generation);
-        let checkpoint = Checkpoint {
-            format: FORMAT,
-            experiment: experiment.clone(),
-            evolution: evolution.clone(),
-        };
-        saves::write_checkpoint(&path, &checkpoint).map_err(|error| {
+        saves::write_checkpoint(&path, experiment, evolution).map_err(|error| {
             EvolveError::CheckpointWrite {
                 path: path.clone(),
                 generation,
@@ -209,7 +198,9 @@ impl<T: TaskDescription> Run<T> {
     /// task, the memory the population needs, and the output directory.
     pub fn prepare(request: RunRequest<T>) -> Result<Self, EvolveError> {
         let mut warnings = Vec::new();
-        let (experiment, evolution, default_dir, task) = match request.start {
+        // A resumed run brings its state; a new one is built once the output
+        // directory has passed its probe.
+        let (experiment, resumed, dir, task) = match request.start {
             Start::Resume(resume) => {
                 if request.seed.is_some() {
                     return Err(EvolveError::SeedOnResume);
@@ -223,8 +214,7 @@ impl<T: TaskDescription> Run<T> {
                     .and_then(Path::parent)
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
                 let dir = request.out.clone().unwrap_or(run_dir);
-                RunDir { path: dir.clone() }.probe()?;
-                (checkpoint.experiment, checkpoint.evolution, dir, task)
+                (checkpoint.experiment, Some(checkpoint.evolution), dir, task)
             }
             Start::New(source) => {
                 let ExperimentSource {
@@ -248,17 +238,19 @@ impl<T: TaskDescription> Run<T> {
                 let dir = request.out.clone().unwrap_or_else(|| {
                     PathBuf::from("saves").join(format!("{}-{}", experiment.name, experiment.seed))
                 });
-                RunDir { path: dir.clone() }.probe()?;
-                let evolution = Evolution::new(&experiment.neat, task.as_ref(), experiment.seed);
-                (experiment, evolution, dir, task)
+                (experiment, None, dir, task)
             }
         };
+        let dir = RunDir { path: dir };
+        dir.probe()?;
+        let evolution = resumed
+            .unwrap_or_else(|| Evolution::new(&experiment.neat, task.as_ref(), experiment.seed));
         let generations = request.generations.unwrap_or(experiment.generations);
         Ok(Run {
             experiment,
             evolution,
             task,
-            dir: RunDir { path: default_dir },
+            dir,
             generations,
             warnings,
         })

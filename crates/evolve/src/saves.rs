@@ -7,6 +7,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sprout_genome::{Genome, NeatConfig};
 
@@ -94,21 +95,18 @@ impl<T> SavedGenome<T> {
         }
         Ok(())
     }
-}
 
-impl<T: TaskDescription> SavedGenome<T> {
-    /// Reruns the genome's evaluation as the run did (same task, run seed,
-    /// generation and genome id): bit for bit the recorded one, unless the code
-    /// or the platform changed the results.
-    pub fn replay(&self) -> Result<sprout_task::Evaluation, EvolveError> {
-        let task = self.experiment.check(&self.path, None)?;
-        Ok(crate::evolution::evaluate(
-            task.as_ref(),
+    /// Reruns the genome's evaluation on `task` (built from its experiment) as
+    /// the run did: same run seed, generation and genome id, so bit for bit the
+    /// recorded one unless the code or the platform changed the results.
+    pub fn replay(&self, task: &dyn crate::Task) -> sprout_task::Evaluation {
+        crate::evolution::evaluate(
+            task,
             &self.champion.genome,
             &self.experiment.neat,
             self.seed,
             self.champion.generation,
-        ))
+        )
     }
 }
 
@@ -117,19 +115,62 @@ const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 /// zstd level of checkpoints: fast, and about ten times smaller than the RON.
 const ZSTD_LEVEL: i32 = 3;
 
-/// A checkpoint as the bytes of a `.ron.zst` file.
-pub fn encode_checkpoint<T: Serialize>(checkpoint: &Checkpoint<T>) -> Vec<u8> {
+/// What a checkpoint file holds, borrowed from the running state: written
+/// without copying the population, read back as a [`Checkpoint`] (same fields).
+#[derive(Serialize)]
+struct CheckpointView<'a, T> {
+    format: u32,
+    experiment: &'a Experiment<T>,
+    evolution: &'a Evolution,
+}
+
+/// The checkpoint of `evolution` as the bytes of a `.ron.zst` file.
+pub fn encode_checkpoint<T: Serialize>(
+    experiment: &Experiment<T>,
+    evolution: &Evolution,
+) -> Vec<u8> {
+    let view = CheckpointView {
+        format: FORMAT,
+        experiment,
+        evolution,
+    };
     // Compressing bytes held in memory only fails on allocation failure.
-    zstd::bulk::compress(to_ron(checkpoint).as_bytes(), ZSTD_LEVEL)
+    zstd::bulk::compress(to_ron(&view).as_bytes(), ZSTD_LEVEL)
         .expect("zstd compression of an in-memory buffer")
 }
 
-/// Writes a checkpoint, compressed, atomically.
+/// Writes the checkpoint of `evolution`, compressed, atomically.
 pub fn write_checkpoint<T: Serialize>(
     path: &Path,
-    checkpoint: &Checkpoint<T>,
+    experiment: &Experiment<T>,
+    evolution: &Evolution,
 ) -> Result<(), EvolveError> {
-    write_atomic(path, &encode_checkpoint(checkpoint))
+    write_atomic(path, &encode_checkpoint(experiment, evolution))
+}
+
+/// What `champion.ron` holds, borrowed: read back as a [`ChampionFile`].
+#[derive(Serialize)]
+struct ChampionView<'a, T> {
+    format: u32,
+    experiment: &'a Experiment<T>,
+    seed: u64,
+    champion: &'a Champion,
+}
+
+/// Writes a champion file, atomically.
+pub fn write_champion<T: Serialize>(
+    path: &Path,
+    experiment: &Experiment<T>,
+    seed: u64,
+    champion: &Champion,
+) -> Result<(), EvolveError> {
+    let view = ChampionView {
+        format: FORMAT,
+        experiment,
+        seed,
+        champion,
+    };
+    crate::files::write_ron(path, &view)
 }
 
 /// Reads a file Sprout saved (compressed or not) as text, refusing files larger
@@ -185,26 +226,45 @@ pub fn decode_text(bytes: Vec<u8>, path: &Path, limit: u64) -> Result<String, Ev
     })
 }
 
-/// Refuses a file whose `format` field names a version this build cannot read.
-/// Text that does not parse at all is left to the full parse, whose error points
-/// at the line.
-fn check_format(text: &str, path: &Path) -> Result<(), EvolveError> {
+/// Parses a saved file, refusing a `format` this build cannot read. The text is
+/// parsed once; only when it does not parse is its `format` looked for alone, so
+/// that a file from a newer Sprout is refused for its version rather than for
+/// the fields this build does not know.
+fn parse_versioned<F: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    format_of: fn(&F) -> u32,
+) -> Result<F, EvolveError> {
     #[derive(Deserialize)]
     struct Probe {
         #[serde(default = "first_format")]
         format: u32,
     }
-    match parse_ron::<Probe>(text, path) {
-        Ok(Probe { format }) if !(OLDEST_FORMAT..=FORMAT).contains(&format) => {
-            Err(EvolveError::Format {
-                path: path.to_owned(),
-                found: format,
-                oldest: OLDEST_FORMAT,
-                newest: FORMAT,
-            })
+    match parse_ron::<F>(text, path) {
+        Ok(file) => {
+            check_version(format_of(&file), path)?;
+            Ok(file)
         }
-        _ => Ok(()),
+        Err(error) => {
+            if let Ok(Probe { format }) = parse_ron::<Probe>(text, path) {
+                check_version(format, path)?;
+            }
+            Err(error)
+        }
     }
+}
+
+/// Refuses a format version outside what this build reads.
+fn check_version(found: u32, path: &Path) -> Result<(), EvolveError> {
+    if (OLDEST_FORMAT..=FORMAT).contains(&found) {
+        return Ok(());
+    }
+    Err(EvolveError::Format {
+        path: path.to_owned(),
+        found,
+        oldest: OLDEST_FORMAT,
+        newest: FORMAT,
+    })
 }
 
 /// Loads a champion file or a checkpoint (its champion), checking the genome.
@@ -233,8 +293,7 @@ pub fn parse_saved_genome<T: TaskDescription>(
             champion,
         }
     } else {
-        check_format(text, path)?;
-        let file: ChampionFile<T> = parse_ron(text, path)?;
+        let file = parse_versioned(text, path, |f: &ChampionFile<T>| f.format)?;
         validate_experiment(&file.experiment, path)?;
         SavedGenome {
             path: path.to_owned(),
@@ -262,8 +321,7 @@ pub fn parse_checkpoint<T: TaskDescription>(
     text: &str,
     path: &Path,
 ) -> Result<Checkpoint<T>, EvolveError> {
-    check_format(text, path)?;
-    let checkpoint: Checkpoint<T> = parse_ron(text, path)?;
+    let checkpoint = parse_versioned(text, path, |c: &Checkpoint<T>| c.format)?;
     validate_experiment(&checkpoint.experiment, path)?;
     let neat = &checkpoint.experiment.neat;
     let population = &checkpoint.evolution.population;
@@ -420,15 +478,36 @@ mod tests {
 
     #[test]
     fn a_newer_format_is_refused_with_both_versions() {
-        let e = check_format("(format: 7, experiment: ())", Path::new("new.ron")).unwrap_err();
+        #[derive(Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            #[serde(default = "first_format")]
+            format: u32,
+            #[allow(dead_code)]
+            experiment: (),
+        }
+        let parse =
+            |text: &str, name: &str| parse_versioned::<File>(text, Path::new(name), |f| f.format);
+        // Unknown to this build: refused for its version, parsed or not.
+        let e = parse("(format: 7, experiment: (), novelty: 1)", "new.ron").unwrap_err();
         let message = e.to_string();
         assert!(
             message.starts_with("new.ron: file format version 7"),
             "{message}"
         );
         assert!(message.contains("versions 1 to 1"), "{message}");
-        check_format("(experiment: ())", Path::new("old.ron")).unwrap();
-        check_format("(format: 1)", Path::new("now.ron")).unwrap();
+        let e = parse("(format: 7, experiment: ())", "new.ron").unwrap_err();
+        assert!(matches!(e, EvolveError::Format { found: 7, .. }), "{e}");
+        assert_eq!(parse("(experiment: ())", "old.ron").unwrap().format, 1);
+        assert_eq!(
+            parse("(format: 1, experiment: ())", "now.ron")
+                .unwrap()
+                .format,
+            1
+        );
+        // A known version that does not parse keeps the parser's error.
+        let e = parse("(format: 1)", "now.ron").unwrap_err();
+        assert!(matches!(e, EvolveError::Parse { .. }), "{e}");
     }
 
     #[test]

@@ -31,7 +31,7 @@ fn checkpoints(c: &mut Criterion) {
     let checkpoint = evolved_checkpoint();
     let genomes = checkpoint.evolution.population.genomes.len() as f64;
     let plain = to_ron(&checkpoint);
-    let compressed = encode_checkpoint(&checkpoint);
+    let compressed = encode_checkpoint(&checkpoint.experiment, &checkpoint.evolution);
     println!(
         "checkpoint of {genomes} genomes: plain RON {} bytes ({:.0} per genome), zstd {} bytes ({:.0} per genome), ratio {:.1}",
         plain.len(),
@@ -56,7 +56,10 @@ fn checkpoints(c: &mut Criterion) {
         b.iter(|| {
             write_atomic(
                 &dir.path().join("gen.ron.zst"),
-                &encode_checkpoint(black_box(&checkpoint)),
+                &encode_checkpoint(
+                    black_box(&checkpoint.experiment),
+                    black_box(&checkpoint.evolution),
+                ),
             )
             .unwrap()
         })
