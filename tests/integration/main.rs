@@ -3,6 +3,7 @@
 mod bad_input;
 mod bench;
 mod evolve;
+mod many_machines;
 mod plasticity;
 mod platformer;
 mod prune;

@@ -1,5 +1,6 @@
 //! `sprout`: evolve, replay, inspect and benchmark NEAT networks.
 
+mod farm;
 mod levels;
 mod progress;
 mod run;
@@ -32,6 +33,9 @@ struct Cli {
 enum Command {
     /// Evolve headless: progress bar, checkpoints, champion, stats and plot.
     Evolve(RunArgs),
+    /// Evaluate genomes for the masters (`evolve --redis URL`) on a Redis
+    /// server, until Ctrl-C or SIGTERM.
+    Worker(farm::WorkerArgs),
     /// Evolve as `evolve` does, on worker threads, and watch the champion play in
     /// a window with the MarI/O overlay and the HUD (platformer experiments).
     Watch {
@@ -138,12 +142,14 @@ struct RunArgs {
     resume: Option<PathBuf>,
     #[command(flatten)]
     log: progress::LogArgs,
+    #[command(flatten)]
+    farm: farm::MasterArgs,
 }
 
 impl RunArgs {
     /// The run these options ask for, the worker thread count and the logging
     /// options.
-    fn request(self) -> Result<(sprout_lab::SproutRequest, Option<usize>, progress::LogArgs)> {
+    fn request(self) -> Result<RunOptions> {
         if self.generations == Some(0) {
             anyhow::bail!("--generations must be at least 1");
         }
@@ -160,8 +166,21 @@ impl RunArgs {
             generations: self.generations,
             out: self.out,
         };
-        Ok((request, self.threads, self.log))
+        Ok(RunOptions {
+            request,
+            threads: self.threads,
+            log: self.log,
+            farm: self.farm,
+        })
     }
+}
+
+/// A run's request and how to carry it out.
+struct RunOptions {
+    request: sprout_lab::SproutRequest,
+    threads: Option<usize>,
+    log: progress::LogArgs,
+    farm: farm::MasterArgs,
 }
 
 /// Options of the benchmarks that evolve until solved.
@@ -305,13 +324,14 @@ fn main() {
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Evolve(args) => {
-            let (request, threads, log) = args.request()?;
-            thread_pool(threads)?.install(|| run::evolve(request, &log))
+            let o = args.request()?;
+            thread_pool(o.threads)?.install(|| run::evolve(o.request, &o.log, &o.farm))
         }
         Command::Watch { run, window } => {
-            let (request, threads, _) = run.request()?;
-            window::watch(request, threads, &window)
+            let o = run.request()?;
+            window::watch(o.request, o.threads, &o.farm, &window)
         }
+        Command::Worker(args) => farm::worker(&args),
         Command::Replay {
             genome,
             headless,

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sprout_evolve::GenerationStats;
+use sprout_redis::FarmStatus;
 
 /// `--log-format`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -115,6 +116,36 @@ impl Progress {
         }
     }
 
+    /// What shows the state of distributed evaluation while a generation is
+    /// out: the bar's suffix, or a line at most every `--log-interval` seconds.
+    pub fn farm_reporter(&self) -> impl Fn(&FarmStatus) + Send + Sync + 'static {
+        let bar = match &self.output {
+            Output::Bar(bar) => Some(bar.clone()),
+            _ => None,
+        };
+        let lines = match self.output {
+            Output::Lines { json } => Some(json),
+            _ => None,
+        };
+        let interval = self.interval;
+        let last = std::sync::Mutex::new(None::<Instant>);
+        move |s: &FarmStatus| {
+            if let Some(bar) = &bar {
+                bar.set_prefix(format!(
+                    " · workers {} ({} threads) · {}/{} evaluated · {} tasks in flight",
+                    s.workers, s.threads, s.genomes_done, s.genomes, s.chunks_in_flight
+                ));
+            } else if let Some(json) = lines {
+                let mut last = last.lock().expect("not poisoned");
+                if last.is_some_and(|t| t.elapsed() < interval) {
+                    return;
+                }
+                *last = Some(Instant::now());
+                eprintln!("{}", farm_line(s, json));
+            }
+        }
+    }
+
     /// Removes the bar.
     pub fn finish(&self) {
         if let Output::Bar(bar) = &self.output {
@@ -128,7 +159,7 @@ fn bar(total: u64, start: u64) -> ProgressBar {
     bar.set_position(start);
     bar.set_style(
         ProgressStyle::with_template(
-            "{bar:30.green/dim} gen {pos}/{len} {msg} [{elapsed_precise}]",
+            "{bar:30.green/dim} gen {pos}/{len} {msg}{prefix} [{elapsed_precise}]",
         )
         .expect("static template")
         .progress_chars("█▉▊▋▌▍▎▏ "),
@@ -163,6 +194,26 @@ fn line(s: &GenerationStats, total: u64, rate: f64, elapsed: f64, json: bool) ->
             rate,
             elapsed,
             if s.solved { "  solved" } else { "" }
+        )
+    }
+}
+
+/// One log line on the state of distributed evaluation.
+fn farm_line(s: &FarmStatus, json: bool) -> String {
+    if json {
+        serde_json::json!({
+            "generation": s.generation,
+            "workers": s.workers,
+            "worker_threads": s.threads,
+            "genomes_evaluated": s.genomes_done,
+            "genomes": s.genomes,
+            "tasks_in_flight": s.chunks_in_flight,
+        })
+        .to_string()
+    } else {
+        format!(
+            "gen {} on redis: {}/{} evaluated  workers {} ({} threads)  tasks in flight {}",
+            s.generation, s.genomes_done, s.genomes, s.workers, s.threads, s.chunks_in_flight
         )
     }
 }

@@ -2,14 +2,15 @@
 //! graceful stop.
 
 use anyhow::Result;
-use sprout_evolve::Ending;
+use sprout_evolve::{Ending, Evaluator, Local};
 use sprout_lab::{SproutRequest, SproutRun};
 
+use crate::farm::MasterArgs;
 use crate::progress::{LogArgs, Progress};
 use crate::stop::Stop;
 
 /// `sprout evolve`.
-pub fn evolve(request: SproutRequest, log: &LogArgs) -> Result<()> {
+pub fn evolve(request: SproutRequest, log: &LogArgs, farm: &MasterArgs) -> Result<()> {
     let mut prepared = SproutRun::prepare(request)?;
     let stop = Stop::on_signals()?;
     announce(&prepared, "evolving");
@@ -19,7 +20,9 @@ pub fn evolve(request: SproutRequest, log: &LogArgs) -> Result<()> {
         prepared.evolution.generation(),
         prepared.evolution.evaluations,
     );
-    let ending = prepared.evolve(stop.flag(), |stats, _| progress.update(stats));
+    let remote = farm.evaluator(&prepared, progress.farm_reporter())?;
+    let evaluator: &dyn Evaluator = remote.as_deref().map_or(&Local, |e| e as &dyn Evaluator);
+    let ending = prepared.evolve_with(evaluator, stop.flag(), |stats, _| progress.update(stats));
     progress.finish();
     let ending = ending?;
     print_ending(&prepared, ending, "evolve");

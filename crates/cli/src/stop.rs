@@ -30,8 +30,15 @@ fn signal_name(signal: i32) -> &'static str {
 }
 
 impl Stop {
-    /// Starts listening for SIGINT, SIGTERM and SIGHUP.
+    /// Starts listening for SIGINT, SIGTERM and SIGHUP, for a run: the first one
+    /// stops it after the generation in flight, with a checkpoint.
     pub fn on_signals() -> Result<Self> {
+        Self::on_signals_to("stopping after the generation in flight, then saving a checkpoint")
+    }
+
+    /// Starts listening for SIGINT, SIGTERM and SIGHUP; the first one prints
+    /// `what` happens next.
+    pub fn on_signals_to(what: &'static str) -> Result<Self> {
         let stop = Self {
             requested: Arc::new(AtomicBool::new(false)),
             signal: Arc::new(AtomicI32::new(0)),
@@ -48,9 +55,7 @@ impl Stop {
                         eprintln!("\n{name} again: exiting now; the checkpoints already written are intact");
                         std::process::exit(128 + signal);
                     }
-                    eprintln!(
-                        "\n{name}: stopping after the generation in flight, then saving a checkpoint (send it again to exit at once)"
-                    );
+                    eprintln!("\n{name}: {what} (send it again to exit at once)");
                     listener.requested.store(true, Ordering::SeqCst);
                 }
             })

@@ -47,7 +47,7 @@ mod with_viewer {
 
     use super::{ShotArgs, WatchArgs};
     use crate::levels::LevelArgs;
-    use sprout_evolve::{Ending, TaskDescription};
+    use sprout_evolve::{Ending, Evaluator, Local, TaskDescription};
     use sprout_lab::tasks::{self, TaskSpec};
     use sprout_lab::{SproutRequest, SproutRun, load_saved_genome};
 
@@ -93,7 +93,12 @@ mod with_viewer {
     }
 
     /// `sprout watch`: `evolve` on worker threads, the champion in a window.
-    pub fn watch(request: SproutRequest, threads: Option<usize>, args: &WatchArgs) -> Result<()> {
+    pub fn watch(
+        request: SproutRequest,
+        threads: Option<usize>,
+        farm: &crate::farm::MasterArgs,
+        args: &WatchArgs,
+    ) -> Result<()> {
         let mut prepared = SproutRun::prepare(request)?;
         for warning in &prepared.warnings {
             eprintln!("{warning}");
@@ -130,13 +135,19 @@ mod with_viewer {
         // Ctrl-C, SIGTERM and SIGHUP do; all leave a checkpoint.
         let stop = Stop::on_signals()?;
         let pool = crate::thread_pool(threads)?;
+        // The window shows the generation; the workers' state goes to the terminal.
+        let remote = farm.evaluator(&prepared, |_| {})?;
         let feed = setup.feed.clone();
         let flag = stop.clone();
         let worker = std::thread::Builder::new()
             .name("evolution".into())
             .spawn(move || {
+                let evaluator: &(dyn Evaluator + Sync) = match &remote {
+                    Some(remote) => remote.as_ref(),
+                    None => &Local,
+                };
                 let result = pool.install(|| {
-                    prepared.evolve(flag.flag(), |stats, evolution| {
+                    prepared.evolve_with(evaluator, flag.flag(), |stats, evolution| {
                         feed.publish(GenerationReport::of_generation(
                             stats, evolution, choice, &task,
                         ));
@@ -249,7 +260,12 @@ mod without_viewer {
     const NO_WINDOW: &str = "this sprout was built without the window (--no-default-features); rebuild with the default features for `watch`, `play` and `replay` with a window";
 
     /// `sprout watch` needs the viewer.
-    pub fn watch(_: RunRequest, _: Option<usize>, _: &WatchArgs) -> Result<()> {
+    pub fn watch(
+        _: RunRequest,
+        _: Option<usize>,
+        _: &crate::farm::MasterArgs,
+        _: &WatchArgs,
+    ) -> Result<()> {
         bail!(NO_WINDOW)
     }
 

@@ -5,6 +5,10 @@ use std::path::PathBuf;
 /// Everything that can go wrong reading or writing experiment files, or running.
 #[derive(Debug, thiserror::Error)]
 pub enum EvolveError {
+    /// The evaluation back end failed (distributed evaluation that lost its
+    /// server, or a chunk of genomes that kept failing).
+    #[error("evaluation: {0}")]
+    Evaluator(String),
     /// A file could not be read or written.
     // The OS error is part of the message, not a `source`, so that error chains
     // printed with `{:#}` do not repeat it.

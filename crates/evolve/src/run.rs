@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use crate::error::EvolveError;
-use crate::evaluator::Local;
+use crate::evaluator::{Evaluator, Local};
 use crate::evolution::{Budget, Ending, Evolution};
 use crate::experiment::{Experiment, ExperimentSource, TaskDescription};
 use crate::files::write_atomic;
@@ -258,9 +258,23 @@ impl<T: TaskDescription> Run<T> {
 
     /// Runs generations until done, solved or `stop` is raised (checked between
     /// generations), checkpointing as configured and at the end. `on_generation`
-    /// sees each generation's statistics.
+    /// sees each generation's statistics. Evaluation runs on this machine
+    /// ([`Local`]); see [`Run::evolve_with`] for another back end.
     pub fn evolve(
         &mut self,
+        stop: &AtomicBool,
+        on_generation: impl FnMut(&GenerationStats, &Evolution),
+    ) -> Result<Ending, EvolveError> {
+        self.evolve_with(&Local, stop, on_generation)
+    }
+
+    /// [`Run::evolve`] with genomes scored by `evaluator` (for example on the
+    /// workers of a Redis server). When the evaluator fails, the state after the
+    /// last whole generation is checkpointed before the error is returned, so
+    /// the run resumes from there.
+    pub fn evolve_with(
+        &mut self,
+        evaluator: &dyn Evaluator,
         stop: &AtomicBool,
         mut on_generation: impl FnMut(&GenerationStats, &Evolution),
     ) -> Result<Ending, EvolveError> {
@@ -280,7 +294,7 @@ impl<T: TaskDescription> Run<T> {
         let ending = evolution.run_until(
             &experiment.neat,
             task.as_ref(),
-            &Local,
+            evaluator,
             budget,
             stop,
             |stats, evolution| {
@@ -291,7 +305,19 @@ impl<T: TaskDescription> Run<T> {
                 }
                 Ok(())
             },
-        )?;
+        );
+        let ending = match ending {
+            Err(EvolveError::Evaluator(message)) => {
+                dir.write_checkpoint(experiment, evolution)?;
+                dir.write_results(experiment, evolution)?;
+                return Err(EvolveError::Evaluator(format!(
+                    "{message}; generation {} was checkpointed in {}",
+                    evolution.generation(),
+                    dir.checkpoint(evolution.generation()).display()
+                )));
+            }
+            other => other?,
+        };
         dir.write_checkpoint(experiment, evolution)?;
         dir.write_results(experiment, evolution)?;
         Ok(ending)

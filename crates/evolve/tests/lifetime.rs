@@ -1,6 +1,11 @@
 //! Lifetime modules in the evaluation loop: input widening, weight changes as
 //! the rule says, episode resets, Lamarckian write-back and pruning masks.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests check against, or make data with, the platform's libm; only evaluation paths must be portable"
+)]
+
 use rand::RngExt;
 use sprout_evolve::{Agent, EvalContext, Evaluation, Evolution, NetworkAgent, Task, evaluate};
 use sprout_evolve::{evaluate_learned, files::parse_ron};

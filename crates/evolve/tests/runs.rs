@@ -1,5 +1,10 @@
 //! Whole runs: reproducible across thread counts and across checkpoint/resume.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests check against, or make data with, the platform's libm; only evaluation paths must be portable"
+)]
+
 use rand::RngExt;
 use sprout_evolve::evaluator::{Batch, Outcome};
 use sprout_evolve::files::{parse_ron, to_ron};

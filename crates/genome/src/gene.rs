@@ -88,7 +88,9 @@ pub struct ConnGene {
 /// The evolvable coefficients of one connection's lifetime plasticity: after
 /// every network step the weight changes by the generalised Hebbian rule
 /// Δw = η·(A·pre·post + B·pre + C·post + D), where pre is the source's value and
-/// post the target's (Soltoggio et al. 2008; `sprout_plasticity::hebbian::Abcd`).
+/// post the target's (Soltoggio et al. 2008). This is Sprout's one implementation
+/// of the rule: a gene per connection (`neat.plasticity`) and the shared `Hebbian`
+/// lifetime module (`sprout_plasticity::hebbian::Abcd`, the same type) both use it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlasticGene {
@@ -134,5 +136,28 @@ impl PlasticGene {
     #[inline]
     pub fn delta(&self, pre: f64, post: f64) -> f64 {
         self.eta * (self.a * pre * post + self.b * pre + self.c * post + self.d)
+    }
+
+    /// The gate tanh(m/2) that a modulatory signal `m` puts on every update
+    /// (Soltoggio et al. 2008): no modulation means no change, negative modulation
+    /// reverses the update. Portable (`sprout_math::tanh`), as evaluation must be.
+    #[inline]
+    pub fn modulation_gate(modulation: f64) -> f64 {
+        sprout_math::tanh(modulation / 2.0)
+    }
+
+    /// Δw for one step gated by the modulatory signal `m`:
+    /// [`PlasticGene::modulation_gate`]`(m)`·[`PlasticGene::delta`].
+    #[inline]
+    pub fn modulated_delta(&self, pre: f64, post: f64, modulation: f64) -> f64 {
+        Self::modulation_gate(modulation) * self.delta(pre, post)
+    }
+
+    /// The first coefficient that is not finite, by name, if any.
+    pub fn non_finite_coefficient(&self) -> Option<(&'static str, f64)> {
+        ["eta", "a", "b", "c", "d"]
+            .into_iter()
+            .zip(self.coefficients())
+            .find(|(_, value)| !value.is_finite())
     }
 }

@@ -251,7 +251,7 @@ pub fn mutate_module_params<R: Rng + ?Sized>(
         *value = match gene.kind {
             // Bounded far from 0 and ∞ so that no walk of perturbations can
             // round a scale to 0 or overflow it.
-            GeneKind::Scale => (*value * (sigma * step).exp()).clamp(1e-12, 1e12),
+            GeneKind::Scale => (*value * sprout_math::exp(sigma * step)).clamp(1e-12, 1e12),
             GeneKind::Coefficient => (*value + sigma * step)
                 .clamp(-settings.coefficient_limit, settings.coefficient_limit),
         };
@@ -286,7 +286,7 @@ pub fn module_params_distance(a: &Genome, b: &Genome, config: &NeatConfig) -> f6
         .module_gene_layout()
         .zip(x.iter().zip(y))
         .map(|((_, gene), (&p, &q))| match gene.kind {
-            GeneKind::Scale => (p.ln() - q.ln()).abs(),
+            GeneKind::Scale => (sprout_math::ln(p) - sprout_math::ln(q)).abs(),
             GeneKind::Coefficient => (p - q).abs(),
         })
         .sum();

@@ -3,6 +3,11 @@
 //! one, count in the distance, are checked when loaded, and are absent (down to
 //! the random draws) when no module evolves.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests check against, or make data with, the platform's libm; only evaluation paths must be portable"
+)]
+
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;

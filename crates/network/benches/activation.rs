@@ -1,6 +1,11 @@
 //! Network activation speed, reported per enabled connection (throughput
 //! "elements" are connections: 1 Gelem/s = 1 ns per connection).
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests check against, or make data with, the platform's libm; only evaluation paths must be portable"
+)]
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;

@@ -14,7 +14,7 @@ pub mod dot;
 pub mod network;
 mod plastic;
 
-pub use activation::{activate, portable_exp};
+pub use activation::activate;
 pub use analysis::Structure;
 pub use dot::to_dot;
 pub use network::Network;

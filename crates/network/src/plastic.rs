@@ -1,9 +1,7 @@
 //! Lifetime plasticity of a compiled network: the genome's plasticity genes in
 //! link order, applied after every step, and the genome's weights to return to.
 
-use sprout_genome::{Activation, PlasticGene, PlasticityConfig};
-
-use crate::activation::activate;
+use sprout_genome::{PlasticGene, PlasticityConfig};
 
 /// The plastic part of a [`Network`](crate::Network). It exists only when some
 /// live link has a gene with η ≠ 0, so fixed networks never pay for it.
@@ -53,7 +51,7 @@ impl Plasticity {
         values: &[f64],
     ) {
         let gate = match self.modulator {
-            Some(slot) => activate(Activation::Tanh, values[slot] / 2.0),
+            Some(slot) => PlasticGene::modulation_gate(values[slot]),
             None => 1.0,
         };
         if gate == 0.0 {

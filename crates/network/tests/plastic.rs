@@ -1,6 +1,11 @@
 //! Lifetime plasticity in compiled networks: the exact rule, the reset, the
 //! modulatory gate, and no change at all when plasticity is off.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests check against, or make data with, the platform's libm; only evaluation paths must be portable"
+)]
+
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;

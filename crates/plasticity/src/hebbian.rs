@@ -138,59 +138,22 @@ impl NeuronRule for Oja {
 }
 
 /// Coefficients of the generalised Hebbian rule
-/// Δw = η·(A·pre·post + B·pre + C·post + D).
-///
-/// Serialisable because it is meant to be an evolvable gene (per connection or per
-/// shared rule class).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Abcd {
-    /// Learning rate η.
-    pub eta: f64,
-    /// Correlation term A (pre·post).
-    pub a: f64,
-    /// Presynaptic term B.
-    pub b: f64,
-    /// Postsynaptic term C.
-    pub c: f64,
-    /// Constant drift D.
-    pub d: f64,
-}
+/// Δw = η·(A·pre·post + B·pre + C·post + D), with its modulated form
+/// tanh(m/2)·Δw: the genome's per-connection gene, so the rule has one
+/// implementation whether it is evolved per connection or shared by a module.
+pub use sprout_genome::PlasticGene as Abcd;
 
-impl Abcd {
-    /// The rule that never changes a weight (all coefficients zero).
-    pub const FROZEN: Abcd = Abcd {
-        eta: 0.0,
-        a: 0.0,
-        b: 0.0,
-        c: 0.0,
-        d: 0.0,
-    };
-
-    /// Checks that every coefficient is finite.
-    pub fn validate(&self) -> Result<()> {
-        check_finite("eta", self.eta)?;
-        check_finite("a", self.a)?;
-        check_finite("b", self.b)?;
-        check_finite("c", self.c)?;
-        check_finite("d", self.d)
-    }
-
-    /// Δw for one synapse.
-    pub fn delta(&self, pre: f64, post: f64) -> f64 {
-        self.eta * (self.a * pre * post + self.b * pre + self.c * post + self.d)
-    }
-
-    /// Δw for one synapse gated by a modulatory signal `m` (Soltoggio et al. 2008):
-    /// tanh(m/2)·[`Abcd::delta`]. No modulation (m = 0) means no change; negative
-    /// modulation reverses the sign of the update.
-    pub fn modulated_delta(&self, pre: f64, post: f64, modulation: f64) -> f64 {
-        (modulation / 2.0).tanh() * self.delta(pre, post)
+/// Checks that every coefficient of `rule` is finite.
+pub(crate) fn validate_rule(rule: &Abcd) -> Result<()> {
+    match rule.non_finite_coefficient() {
+        Some((name, value)) => check_finite(name, value),
+        None => Ok(()),
     }
 }
 
 impl NeuronRule for Abcd {
     fn update(&mut self, weights: &mut [f64], pre: &[f64], post: f64) -> Result<()> {
-        self.validate()?;
+        validate_rule(self)?;
         check_pair(weights, pre)?;
         for (w, &x) in weights.iter_mut().zip(pre) {
             *w += self.delta(x, post);
@@ -212,7 +175,7 @@ pub struct Neuromodulated {
 
 impl NeuronRule for Neuromodulated {
     fn update(&mut self, weights: &mut [f64], pre: &[f64], post: f64) -> Result<()> {
-        self.rule.validate()?;
+        validate_rule(&self.rule)?;
         check_finite("modulation", self.modulation)?;
         check_pair(weights, pre)?;
         for (w, &x) in weights.iter_mut().zip(pre) {

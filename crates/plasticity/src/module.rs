@@ -44,7 +44,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{PlasticityError, Result, check_len, check_positive};
-use crate::hebbian::{Abcd, Normalisation, WeightConstraints};
+use crate::hebbian::{Abcd, Normalisation, WeightConstraints, validate_rule};
 use crate::hopfield::ModernHopfield;
 use crate::pruning::{ActivityTracker, OutputPathGuard};
 use crate::rbm::{Estimator, Rbm, RbmTrainer, TrainingConfig};
@@ -170,10 +170,10 @@ impl RuleAssignment {
 
     fn validate(&self) -> Result<()> {
         match self {
-            RuleAssignment::Shared(rule) => rule.validate(),
-            RuleAssignment::PerConnection(rules) => rules.iter().try_for_each(Abcd::validate),
+            RuleAssignment::Shared(rule) => validate_rule(rule),
+            RuleAssignment::PerConnection(rules) => rules.iter().try_for_each(validate_rule),
             RuleAssignment::Classes { rules, class_of } => {
-                rules.iter().try_for_each(Abcd::validate)?;
+                rules.iter().try_for_each(validate_rule)?;
                 match class_of.iter().position(|&c| c >= rules.len()) {
                     None => Ok(()),
                     Some(k) => Err(PlasticityError::IndexOutOfRange {

@@ -107,7 +107,7 @@ fn enumerate(
             summed_mean: Array1::zeros(0),
         });
     }
-    let p = neg_free.mapv(|nf| (nf - log_z).exp());
+    let p = neg_free.mapv(|nf| sprout_math::exp(nf - log_z));
     act.mapv_inplace(sigmoid);
     let weighted = &act * &p.view().insert_axis(Axis(1));
     Ok(Enumeration {

@@ -2,21 +2,25 @@
 //! functions, a stable log-sum-exp and softmax, and a dot product. (`erfc`, for
 //! the Hopfield capacity prediction, is statrs's.)
 //!
-//! Everything is plain `f64` arithmetic with no allocation.
+//! Everything is plain `f64` arithmetic with no allocation, and the exponentials and
+//! logarithms are Sprout's portable ones (`sprout-math`), so the learning rules give
+//! the same bits on every machine.
+
+use sprout_math::{exp, ln, ln_1p};
 
 /// Logistic sigmoid `1 / (1 + e^(−x))`, evaluated without overflow for large `|x|`.
 pub fn sigmoid(x: f64) -> f64 {
     if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
+        1.0 / (1.0 + exp(-x))
     } else {
-        let e = x.exp();
+        let e = exp(x);
         e / (1.0 + e)
     }
 }
 
 /// Softplus `ln(1 + e^x)`, evaluated without overflow for large `|x|`.
 pub fn softplus(x: f64) -> f64 {
-    x.max(0.0) + (-x.abs()).exp().ln_1p()
+    x.max(0.0) + ln_1p(exp(-x.abs()))
 }
 
 /// `ln Σ exp(xᵢ)`, shifted by the maximum so that it never overflows.
@@ -26,7 +30,7 @@ pub fn log_sum_exp(xs: &[f64]) -> f64 {
     if !max.is_finite() {
         return max;
     }
-    max + xs.iter().map(|&x| (x - max).exp()).sum::<f64>().ln()
+    max + ln(xs.iter().map(|&x| exp(x - max)).sum::<f64>())
 }
 
 /// Replaces `xs` by `softmax(xs)` in place (max-shifted, so it never overflows).
@@ -35,7 +39,7 @@ pub fn softmax_in_place(xs: &mut [f64]) {
     let max = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for x in xs.iter_mut() {
-        *x = (*x - max).exp();
+        *x = exp(*x - max);
         sum += *x;
     }
     for x in xs.iter_mut() {
@@ -49,6 +53,10 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "tests check against, or make data with, the platform's libm; only evaluation paths must be portable"
+)]
 mod tests {
     use super::*;
 

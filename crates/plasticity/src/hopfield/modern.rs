@@ -145,7 +145,7 @@ impl ModernHopfield {
         let lse = log_sum_exp(&self.scores[..self.len]);
         Ok(-lse / self.beta
             + 0.5 * dot(xi, xi)
-            + (self.len as f64).ln() / self.beta
+            + sprout_math::ln(self.len as f64) / self.beta
             + 0.5 * max_norm_sq)
     }
 }

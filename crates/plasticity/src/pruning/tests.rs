@@ -1,3 +1,7 @@
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests check against, or make data with, the platform's libm; only evaluation paths must be portable"
+)]
 use ndarray::{Array1, Array2};
 use proptest::prelude::*;
 use rand::RngExt;

@@ -1,0 +1,131 @@
+//! Many machines: `--redis` on `evolve` and `watch` (the master), and
+//! `sprout worker` (a worker for the built-in tasks).
+
+use std::time::Duration;
+
+use anyhow::Result;
+use sprout_evolve::Evaluator;
+use sprout_lab::SproutRun;
+use sprout_lab::tasks::TaskSpec;
+use sprout_redis::{FarmOptions, RedisEvaluator, WorkerOptions};
+
+use crate::stop::Stop;
+
+/// Redis settings shared by masters and workers.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RedisArgs {
+    /// Seconds a worker may hold a chunk without a heartbeat before another
+    /// worker takes it over.
+    #[arg(long, default_value_t = 30.0, value_parser = positive_seconds)]
+    pub lease: f64,
+    /// Deliveries of one chunk after which it is reported as poisoned (by
+    /// genome id) instead of being handed out again.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_deliveries: u64,
+    /// Seconds to keep reconnecting when Redis goes away before giving up.
+    #[arg(long, default_value_t = 120.0, value_parser = positive_seconds)]
+    pub redis_timeout: f64,
+}
+
+impl RedisArgs {
+    fn options(&self, url: &str) -> FarmOptions {
+        FarmOptions {
+            lease: Duration::from_secs_f64(self.lease),
+            max_deliveries: self.max_deliveries,
+            reconnect_timeout: Duration::from_secs_f64(self.redis_timeout),
+            ..FarmOptions::new(url)
+        }
+    }
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 => Ok(s),
+        _ => Err(format!("`{text}` is not a number of seconds > 0")),
+    }
+}
+
+/// The master's options on `evolve` and `watch`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct MasterArgs {
+    /// Evaluate on the workers of this Redis server
+    /// (redis://[user:password@]host[:port][/db], or rediss:// for TLS).
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
+    /// With --redis: also evaluate on this many threads of this machine.
+    #[arg(long, default_value_t = 0, requires = "redis")]
+    pub local_threads: usize,
+    /// With --redis: genomes per task (default: four tasks per worker thread).
+    #[arg(long, requires = "redis", value_parser = clap::value_parser!(u64).range(1..))]
+    pub chunk: Option<u64>,
+    #[command(flatten)]
+    pub settings: RedisArgs,
+}
+
+impl MasterArgs {
+    /// The Redis evaluator of `run`, when `--redis` was given. `report` sees the
+    /// workers and tasks in flight about once a second.
+    pub fn evaluator(
+        &self,
+        run: &SproutRun,
+        report: impl Fn(&sprout_redis::FarmStatus) + Send + Sync + 'static,
+    ) -> Result<Option<Box<dyn Evaluator + Send + Sync>>> {
+        let Some(url) = &self.redis else {
+            return Ok(None);
+        };
+        let evaluator = RedisEvaluator::new::<TaskSpec>(
+            &self.settings.options(url),
+            &run.experiment,
+            self.chunk.map(|c| c as usize),
+            self.local_threads,
+        )?
+        .on_status(report);
+        println!(
+            "master of run {} on {}{}",
+            evaluator.run_id(),
+            sprout_redis::redact(url),
+            if self.local_threads > 0 {
+                format!(", evaluating on {} local threads too", self.local_threads)
+            } else {
+                String::new()
+            }
+        );
+        Ok(Some(Box::new(evaluator)))
+    }
+}
+
+/// `sprout worker`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct WorkerArgs {
+    /// The Redis server (redis://[user:password@]host[:port][/db], or rediss://).
+    #[arg(long, value_name = "URL")]
+    pub redis: String,
+    /// Evaluation threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// This worker's name, unique among the workers (default: host-pid).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub settings: RedisArgs,
+}
+
+/// Serves evaluations until Ctrl-C, SIGTERM or SIGHUP; a chunk in progress is
+/// handed back at once.
+pub fn worker(args: &WorkerArgs) -> Result<()> {
+    let stop = Stop::on_signals_to("handing back the task in progress and stopping")?;
+    let options = WorkerOptions {
+        farm: args.settings.options(&args.redis),
+        threads: args.threads.unwrap_or(0),
+        name: args.name.clone(),
+    };
+    let summary = sprout_redis::serve::<TaskSpec>(&options, stop.flag())?;
+    println!(
+        "worker stopped: {} chunks ({} genomes) evaluated, {} taken over from lost workers, {} messages refused",
+        summary.chunks, summary.genomes, summary.taken_over, summary.refused
+    );
+    if let Some(code) = stop.exit_code() {
+        std::process::exit(code);
+    }
+    Ok(())
+}

@@ -1,0 +1,428 @@
+//! The master's side: an [`Evaluator`] that posts a generation's genomes to
+//! Redis in chunks and files the results by genome index.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use sprout_evolve::evaluator::{Batch, Evaluator, Outcome};
+use sprout_evolve::{EvolveError, Experiment, TaskDescription};
+
+use crate::error::FarmError;
+use crate::keys;
+use crate::link::{BLOCK, Link};
+use crate::message::{Entry, PROTOCOL, ResultBody, TaskBody, VERSION, fnv1a, read_reply};
+use crate::options::FarmOptions;
+use crate::worker::{WorkerOptions, create_group, serve};
+
+/// What the master sees while a generation is out, for a progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FarmStatus {
+    /// The generation being evaluated.
+    pub generation: u64,
+    /// Workers with a live heartbeat (the master's own local threads count as one).
+    pub workers: usize,
+    /// Their evaluation threads.
+    pub threads: usize,
+    /// Chunks posted and not yet answered.
+    pub chunks_in_flight: usize,
+    /// Genomes with a result.
+    pub genomes_done: usize,
+    /// Genomes of the generation.
+    pub genomes: usize,
+}
+
+type StatusFn = Box<dyn Fn(&FarmStatus) + Send + Sync>;
+
+/// The master's own worker thread, when it evaluates locally too: its stop
+/// flag and its thread.
+type LocalWorker = (Arc<AtomicBool>, JoinHandle<Result<(), FarmError>>);
+
+/// Evaluation on the workers of a Redis server. See the crate docs.
+pub struct RedisEvaluator {
+    master: Mutex<Master>,
+    local: Option<LocalWorker>,
+}
+
+struct Master {
+    link: Link,
+    run: String,
+    experiment: String,
+    seed: u64,
+    chunk: Option<usize>,
+    local_threads: usize,
+    on_status: Option<StatusFn>,
+}
+
+impl RedisEvaluator {
+    /// Connects to Redis as the master of `experiment`'s run. `chunk` genomes go
+    /// in one task (default: enough chunks for four per worker thread);
+    /// `local_threads` > 0 also evaluates on this machine, as a worker of its own.
+    pub fn new<T: TaskDescription + Send + 'static>(
+        farm: &FarmOptions,
+        experiment: &Experiment<T>,
+        chunk: Option<usize>,
+        local_threads: usize,
+    ) -> Result<Self, FarmError> {
+        let link = Link::open(&farm.url, farm.reconnect_timeout, "master")?;
+        let master = Master {
+            link,
+            run: keys::run_id(experiment),
+            // Written as experiment files are, so `Experiment::parse` reads it back.
+            experiment: sprout_evolve::files::to_ron(experiment),
+            seed: experiment.seed,
+            chunk: chunk.map(|c| c.max(1)),
+            local_threads,
+            on_status: None,
+        };
+        let local = (local_threads > 0).then(|| {
+            let stop = Arc::new(AtomicBool::new(false));
+            let options = WorkerOptions {
+                farm: farm.clone(),
+                threads: local_threads,
+                name: Some(format!("master-{}-local", std::process::id())),
+            };
+            let flag = Arc::clone(&stop);
+            let handle = std::thread::spawn(move || serve::<T>(&options, &flag).map(|_| ()));
+            (stop, handle)
+        });
+        Ok(Self {
+            master: Mutex::new(master),
+            local,
+        })
+    }
+
+    /// Calls `f` about once a second while a generation is out.
+    pub fn on_status(self, f: impl Fn(&FarmStatus) + Send + Sync + 'static) -> Self {
+        self.master.lock().expect("not poisoned").on_status = Some(Box::new(f));
+        self
+    }
+
+    /// The run's identity in Redis ([`keys::run_id`]).
+    pub fn run_id(&self) -> String {
+        self.master.lock().expect("not poisoned").run.clone()
+    }
+}
+
+impl Drop for RedisEvaluator {
+    fn drop(&mut self) {
+        if let Some((stop, handle)) = self.local.take() {
+            stop.store(true, Ordering::Relaxed);
+            if let Ok(Err(e)) = handle.join() {
+                eprintln!("master: local worker: {e}");
+            }
+        }
+    }
+}
+
+impl Evaluator for RedisEvaluator {
+    fn evaluate(&self, batch: &Batch<'_>) -> Result<Vec<Outcome>, EvolveError> {
+        self.master
+            .lock()
+            .expect("not poisoned")
+            .evaluate(batch)
+            .map_err(|e| EvolveError::Evaluator(e.to_string()))
+    }
+}
+
+/// One generation being collected.
+struct Generation<'a> {
+    batch: &'a Batch<'a>,
+    hashes: Vec<u64>,
+    outcomes: Vec<Option<Outcome>>,
+    done: usize,
+    /// Entry ids of the chunks posted, with their genome indices.
+    posted: Vec<(String, Vec<usize>)>,
+    /// The last result entry read.
+    last: String,
+}
+
+impl Master {
+    fn evaluate(&mut self, batch: &Batch<'_>) -> Result<Vec<Outcome>, FarmError> {
+        let mut round = Generation {
+            batch,
+            hashes: batch
+                .genomes
+                .iter()
+                .map(|g| fnv1a(ron::to_string(g).expect("genomes serialize").as_bytes()))
+                .collect(),
+            outcomes: batch.genomes.iter().map(|_| None).collect(),
+            done: 0,
+            posted: Vec::new(),
+            last: "0-0".into(),
+        };
+        let key = keys::results(&self.run, batch.generation);
+        self.publish(batch.generation)?;
+        // Results left by an earlier master of this run (killed and resumed).
+        self.collect(&mut round, &key, None)?;
+        if round.done > 0 {
+            eprintln!(
+                "master: reusing {} results already in Redis for generation {}",
+                round.done, batch.generation
+            );
+        }
+        self.post_missing(&mut round)?;
+        let mut last_status = Instant::now();
+        let waiting_since = Instant::now();
+        let mut last_warning: Option<Instant> = None;
+        while round.done < round.outcomes.len() {
+            self.collect(&mut round, &key, Some(BLOCK))?;
+            if self.link.reconnected {
+                // A restarted Redis may have lost the stream, the group and the
+                // keys: put everything back and post what is still missing.
+                self.link.reconnected = false;
+                self.publish(batch.generation)?;
+                round.posted.clear();
+                self.post_missing(&mut round)?;
+            }
+            if last_status.elapsed() >= Duration::from_secs(1) {
+                last_status = Instant::now();
+                let status = self.status(&round)?;
+                if let Some(f) = &self.on_status {
+                    f(&status);
+                }
+                let quiet = last_warning.is_none_or(|t| t.elapsed() >= Duration::from_secs(30));
+                if status.workers == 0 && waiting_since.elapsed() >= Duration::from_secs(3) && quiet
+                {
+                    eprintln!(
+                        "master: no worker is connected to {}; waiting. Start one with `sprout worker --redis {}`, or pass --local-threads N",
+                        self.link.url, self.link.url
+                    );
+                    last_warning = Some(Instant::now());
+                }
+            }
+        }
+        self.clean_up(&round, &key)?;
+        Ok(round
+            .outcomes
+            .into_iter()
+            .map(|o| o.expect("all collected"))
+            .collect())
+    }
+
+    /// Posts the experiment and the current generation, and makes sure the
+    /// group exists.
+    fn publish(&mut self, generation: u64) -> Result<(), FarmError> {
+        let (run, experiment) = (self.run.clone(), self.experiment.clone());
+        self.link.run("SET", |con| {
+            redis::pipe()
+                .cmd("SET")
+                .arg(keys::experiment(&run))
+                .arg(&experiment)
+                .arg("EX")
+                .arg(keys::RUN_TTL_SECS)
+                .ignore()
+                .cmd("SET")
+                .arg(keys::current(&run))
+                .arg(generation)
+                .arg("EX")
+                .arg(keys::RUN_TTL_SECS)
+                .ignore()
+                .query::<()>(con)
+        })?;
+        create_group(&mut self.link)
+    }
+
+    /// Posts the genomes that have no result yet, in chunks.
+    fn post_missing(&mut self, round: &mut Generation<'_>) -> Result<(), FarmError> {
+        let missing: Vec<usize> = (0..round.outcomes.len())
+            .filter(|&i| round.outcomes[i].is_none())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let size = match self.chunk {
+            Some(size) => size,
+            None => {
+                let threads = self.live_workers()?.1.max(1);
+                missing.len().div_ceil(threads * 4).clamp(1, 256)
+            }
+        };
+        let chunks: Vec<Vec<usize>> = missing.chunks(size).map(<[usize]>::to_vec).collect();
+        let bodies: Vec<String> = chunks
+            .iter()
+            .map(|chunk| {
+                let genomes = chunk
+                    .iter()
+                    .map(|&i| (i as u32, round.hashes[i], round.batch.genomes[i].clone()))
+                    .collect();
+                ron::to_string(&TaskBody { genomes }).expect("genomes serialize")
+            })
+            .collect();
+        let (run, seed, generation) = (self.run.clone(), self.seed, round.batch.generation);
+        let ids: Vec<String> = self.link.run("XADD tasks", |con| {
+            let mut pipe = redis::pipe();
+            for (k, body) in bodies.iter().enumerate() {
+                pipe.cmd("XADD")
+                    .arg(keys::TASKS)
+                    .arg("*")
+                    .arg("v")
+                    .arg(PROTOCOL)
+                    .arg("sprout")
+                    .arg(VERSION)
+                    .arg("run")
+                    .arg(&run)
+                    .arg("gen")
+                    .arg(generation)
+                    .arg("seed")
+                    .arg(seed)
+                    .arg("chunk")
+                    .arg(k)
+                    .arg("body")
+                    .arg(body);
+            }
+            pipe.query(con)
+        })?;
+        round.posted.extend(ids.into_iter().zip(chunks));
+        Ok(())
+    }
+
+    /// Reads result entries after `round.last` (waiting up to `block` for one) and
+    /// files them.
+    fn collect(
+        &mut self,
+        round: &mut Generation<'_>,
+        key: &str,
+        block: Option<Duration>,
+    ) -> Result<(), FarmError> {
+        let last = round.last.clone();
+        let reply = self.link.run("XREAD", |con| {
+            let mut cmd = redis::cmd("XREAD");
+            cmd.arg("COUNT").arg(1024);
+            if let Some(block) = block {
+                cmd.arg("BLOCK").arg(block.as_millis() as u64);
+            }
+            cmd.arg("STREAMS").arg(key).arg(&last);
+            cmd.query::<redis::Value>(con)
+        })?;
+        for entry in read_reply(&reply) {
+            round.last = entry.id.clone();
+            self.file(round, &entry)?;
+        }
+        Ok(())
+    }
+
+    /// Files one result entry's records by genome index.
+    fn file(&mut self, round: &mut Generation<'_>, entry: &Entry) -> Result<(), FarmError> {
+        let parsed = entry
+            .header()
+            .and_then(|header| Ok((header, entry.body::<ResultBody>()?)));
+        let ((run, generation), body) = match parsed {
+            Ok(parsed) => parsed,
+            Err(reason) => return self.refuse(entry, &reason),
+        };
+        if run != self.run || generation != round.batch.generation {
+            return Ok(());
+        }
+        match body {
+            ResultBody::Evaluated(records) => {
+                for record in records {
+                    let i = record.index as usize;
+                    let fits = i < round.outcomes.len()
+                        && round.batch.genomes[i].id == record.id
+                        && round.hashes[i] == record.hash;
+                    if fits && round.outcomes[i].is_none() {
+                        round.outcomes[i] = Some((record.evaluation(), record.learned.clone()));
+                        round.done += 1;
+                    }
+                }
+                Ok(())
+            }
+            ResultBody::Failed {
+                genome_ids,
+                deliveries,
+                reason,
+            } => {
+                // Do not leave the failure for a resumed run to trip over.
+                let key = keys::results(&self.run, round.batch.generation);
+                self.link
+                    .run("DEL", |con| redis::cmd("DEL").arg(&key).query::<()>(con))?;
+                Err(FarmError::Poisoned {
+                    generation: round.batch.generation,
+                    genome_ids,
+                    deliveries,
+                    reason,
+                })
+            }
+        }
+    }
+
+    /// Moves a result message that does not parse aside, with a log line.
+    fn refuse(&mut self, entry: &Entry, reason: &str) -> Result<(), FarmError> {
+        eprintln!(
+            "master: refused result message {}: {reason}; moved to {}",
+            entry.id,
+            keys::DEAD
+        );
+        self.link.run("XADD dead", |con| {
+            redis::cmd("XADD")
+                .arg(keys::DEAD)
+                .arg("MAXLEN")
+                .arg("~")
+                .arg(10_000)
+                .arg("*")
+                .arg("reason")
+                .arg(reason)
+                .arg("source")
+                .arg("results")
+                .arg("id")
+                .arg(&entry.id)
+                .query::<()>(con)
+        })
+    }
+
+    /// (workers, threads) with a live heartbeat.
+    fn live_workers(&mut self) -> Result<(usize, usize), FarmError> {
+        let threads: Vec<Option<usize>> = self.link.run("SCAN", |con| {
+            let mut names: Vec<String> = Vec::new();
+            let mut cursor = 0u64;
+            loop {
+                let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+                    .arg(cursor)
+                    .arg("MATCH")
+                    .arg(keys::worker("*"))
+                    .arg("COUNT")
+                    .arg(1000)
+                    .query(con)?;
+                names.extend(batch);
+                if next == 0 {
+                    break;
+                }
+                cursor = next;
+            }
+            if names.is_empty() {
+                return Ok(Vec::new());
+            }
+            redis::cmd("MGET").arg(&names).query(con)
+        })?;
+        let live: Vec<usize> = threads.into_iter().flatten().collect();
+        Ok((live.len(), live.iter().sum()))
+    }
+
+    fn status(&mut self, round: &Generation<'_>) -> Result<FarmStatus, FarmError> {
+        let (workers, threads) = self.live_workers()?;
+        let answered = |indices: &Vec<usize>| indices.iter().all(|&i| round.outcomes[i].is_some());
+        Ok(FarmStatus {
+            generation: round.batch.generation,
+            workers,
+            threads: threads.max(self.local_threads),
+            chunks_in_flight: round.posted.iter().filter(|(_, c)| !answered(c)).count(),
+            genomes_done: round.done,
+            genomes: round.outcomes.len(),
+        })
+    }
+
+    /// Deletes the generation's chunks and results: nothing is left behind.
+    fn clean_up(&mut self, round: &Generation<'_>, key: &str) -> Result<(), FarmError> {
+        let ids: Vec<&str> = round.posted.iter().map(|(id, _)| id.as_str()).collect();
+        self.link.run("XDEL", |con| {
+            let mut pipe = redis::pipe();
+            for ids in ids.chunks(512) {
+                pipe.cmd("XDEL").arg(keys::TASKS).arg(ids).ignore();
+            }
+            pipe.cmd("DEL").arg(key).ignore();
+            pipe.query::<()>(con)
+        })
+    }
+}

@@ -1,0 +1,281 @@
+//! The messages on the streams, and how Redis's stream replies are read.
+//!
+//! A task entry has the fields `v` (protocol), `sprout` (version), `run`, `gen`,
+//! `seed`, `chunk` and `body`; a result entry `v`, `sprout`, `run`, `gen`,
+//! `chunk`, `worker` and `body`. Bodies are RON. Fitness travels as the bits of
+//! its `f64`, so nothing is rounded on the way.
+
+use redis::Value;
+use serde::{Deserialize, Serialize};
+use sprout_genome::Genome;
+use sprout_task::Evaluation;
+
+/// The message protocol. A master and a worker of different protocols refuse
+/// each other's messages (they go to the dead-letter stream).
+pub const PROTOCOL: u32 = 1;
+
+/// The Sprout version in every message, for the log line when protocols differ.
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// 64-bit FNV-1a: a stable hash (the same on every machine and release) of a
+/// genome's text or a run's settings.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// One stream entry: its id and fields.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub id: String,
+    pub fields: Vec<(String, Vec<u8>)>,
+}
+
+impl Entry {
+    /// The value of field `name`.
+    pub fn field(&self, name: &str) -> Option<&[u8]> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// Field `name` as text.
+    pub fn text(&self, name: &str) -> Result<&str, String> {
+        let bytes = self
+            .field(name)
+            .ok_or_else(|| format!("no `{name}` field"))?;
+        std::str::from_utf8(bytes).map_err(|_| format!("field `{name}` is not UTF-8"))
+    }
+
+    /// Field `name` as a number.
+    pub fn number(&self, name: &str) -> Result<u64, String> {
+        let text = self.text(name)?;
+        text.parse()
+            .map_err(|_| format!("field `{name}` is not a number: {text:.40}"))
+    }
+
+    /// The bytes of all fields.
+    pub fn size(&self) -> usize {
+        self.fields.iter().map(|(k, v)| k.len() + v.len()).sum()
+    }
+
+    /// Checks the protocol and returns (run, generation).
+    pub fn header(&self) -> Result<(String, u64), String> {
+        let version = self.number("v")?;
+        if version != u64::from(PROTOCOL) {
+            let sprout = self.text("sprout").unwrap_or("?");
+            return Err(format!(
+                "protocol {version} (Sprout {sprout}), but this is protocol {PROTOCOL} (Sprout {VERSION})"
+            ));
+        }
+        Ok((self.text("run")?.to_string(), self.number("gen")?))
+    }
+
+    /// The body, parsed.
+    pub fn body<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        ron::from_str(self.text("body")?).map_err(|e| format!("body does not parse: {e}"))
+    }
+}
+
+/// The genomes of one chunk: (index in the population, hash of the genome's
+/// RON, genome).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct TaskBody {
+    pub genomes: Vec<(u32, u64, Genome)>,
+}
+
+/// One genome's result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Record {
+    pub index: u32,
+    pub id: u64,
+    pub hash: u64,
+    pub fitness_bits: u64,
+    pub solved: bool,
+    pub steps: u64,
+    pub learned: Option<Genome>,
+}
+
+impl Record {
+    /// The evaluation this record carries.
+    pub fn evaluation(&self) -> Evaluation {
+        Evaluation {
+            fitness: f64::from_bits(self.fitness_bits),
+            solved: self.solved,
+            steps: self.steps,
+        }
+    }
+}
+
+/// What a worker reports for a chunk.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum ResultBody {
+    /// Every genome of the chunk, evaluated.
+    Evaluated(Vec<Record>),
+    /// The chunk was not evaluated and will not be: delivered too often, or
+    /// refused (an experiment this worker cannot build).
+    Failed {
+        genome_ids: Vec<u64>,
+        deliveries: u64,
+        reason: String,
+    },
+}
+
+/// The entries of an `XREADGROUP`/`XREAD` reply (nil when it timed out).
+pub(crate) fn read_reply(value: &Value) -> Vec<Entry> {
+    match value {
+        Value::Array(streams) => streams
+            .iter()
+            .filter_map(|stream| match stream {
+                Value::Array(pair) if pair.len() == 2 => Some(entries(&pair[1])),
+                _ => None,
+            })
+            .flatten()
+            .collect(),
+        Value::Map(streams) => streams.iter().flat_map(|(_, v)| entries(v)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The entries of an `XAUTOCLAIM` reply: (next cursor, claimed entries).
+pub(crate) fn autoclaim_reply(value: &Value) -> Vec<Entry> {
+    match value {
+        Value::Array(parts) if parts.len() >= 2 => entries(&parts[1]),
+        _ => Vec::new(),
+    }
+}
+
+/// A list of entries (`XRANGE`, or one stream of `XREAD`); entries deleted
+/// while pending come back as nil and are skipped.
+pub(crate) fn entries(value: &Value) -> Vec<Entry> {
+    let Value::Array(items) = value else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let Value::Array(pair) = item else {
+                return None;
+            };
+            let [id, fields] = pair.as_slice() else {
+                return None;
+            };
+            let id = bytes(id).map(|b| String::from_utf8_lossy(&b).into_owned())?;
+            let fields = match fields {
+                Value::Array(flat) => flat
+                    .chunks(2)
+                    .filter_map(|kv| {
+                        let key = String::from_utf8_lossy(&bytes(&kv[0])?).into_owned();
+                        Some((key, bytes(kv.get(1)?)?))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Some(Entry { id, fields })
+        })
+        .collect()
+}
+
+/// The bytes of a string reply.
+pub(crate) fn bytes(value: &Value) -> Option<Vec<u8>> {
+    match value {
+        Value::BulkString(b) => Some(b.clone()),
+        Value::SimpleString(s) => Some(s.clone().into_bytes()),
+        Value::Int(i) => Some(i.to_string().into_bytes()),
+        _ => None,
+    }
+}
+
+/// The delivery count of each pending entry in an `XPENDING … IDLE`-less
+/// extended reply: `[[id, consumer, idle, deliveries], …]`.
+pub(crate) fn pending_deliveries(value: &Value) -> Vec<(String, u64)> {
+    let Value::Array(rows) = value else {
+        return Vec::new();
+    };
+    rows.iter()
+        .filter_map(|row| {
+            let Value::Array(cols) = row else {
+                return None;
+            };
+            let id = String::from_utf8_lossy(&bytes(cols.first()?)?).into_owned();
+            let deliveries = match cols.get(3)? {
+                Value::Int(n) => u64::try_from(*n).ok()?,
+                _ => return None,
+            };
+            Some((id, deliveries))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_is_the_published_function() {
+        // Test vectors of FNV-1a 64 (Fowler, Noll, Vo).
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    fn entry(fields: &[(&str, &str)]) -> Entry {
+        Entry {
+            id: "1-0".into(),
+            fields: fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_message_of_another_protocol_is_refused_naming_both_versions() {
+        let e = entry(&[("v", "99"), ("sprout", "9.9.9"), ("run", "r"), ("gen", "1")]);
+        let err = e.header().unwrap_err();
+        assert!(err.contains("protocol 99 (Sprout 9.9.9)"), "{err}");
+        assert!(err.contains(&format!("protocol {PROTOCOL}")), "{err}");
+    }
+
+    #[test]
+    fn a_message_with_missing_or_garbage_fields_is_refused() {
+        assert!(entry(&[]).header().unwrap_err().contains("no `v` field"));
+        let e = entry(&[("v", "1"), ("run", "r"), ("gen", "x")]);
+        assert!(e.header().unwrap_err().contains("`gen` is not a number"));
+        let e = entry(&[("body", "(genomes: [oops")]);
+        assert!(e.body::<TaskBody>().unwrap_err().contains("does not parse"));
+    }
+
+    #[test]
+    fn stream_replies_are_read_into_entries() {
+        let bulk = |s: &str| Value::BulkString(s.as_bytes().to_vec());
+        let one = Value::Array(vec![
+            bulk("5-1"),
+            Value::Array(vec![bulk("v"), bulk("1"), bulk("run"), bulk("abc")]),
+        ]);
+        let reply = Value::Array(vec![Value::Array(vec![
+            bulk("sprout:tasks"),
+            Value::Array(vec![one.clone(), Value::Nil]),
+        ])]);
+        let got = read_reply(&reply);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].id, "5-1");
+        assert_eq!(got[0].text("run").unwrap(), "abc");
+        assert!(read_reply(&Value::Nil).is_empty());
+        let claim = Value::Array(vec![
+            bulk("0-0"),
+            Value::Array(vec![one]),
+            Value::Array(vec![]),
+        ]);
+        assert_eq!(autoclaim_reply(&claim).len(), 1);
+        let pending = Value::Array(vec![Value::Array(vec![
+            bulk("5-1"),
+            bulk("w1"),
+            Value::Int(10),
+            Value::Int(4),
+        ])]);
+        assert_eq!(pending_deliveries(&pending), vec![("5-1".to_string(), 4)]);
+    }
+}

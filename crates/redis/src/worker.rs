@@ -1,0 +1,577 @@
+//! A worker: takes chunks of genomes from the tasks stream, evaluates them, and
+//! writes the results back, for any task type `T` (the built-in tasks in the
+//! `sprout worker` command, your own task in a binary of yours).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use sprout_evolve::{Experiment, TaskDescription, evaluate_learned};
+use sprout_task::Task;
+
+use crate::error::FarmError;
+use crate::keys;
+use crate::link::{BLOCK, Link};
+use crate::message::{
+    Entry, PROTOCOL, Record, ResultBody, TaskBody, VERSION, autoclaim_reply, fnv1a,
+    pending_deliveries, read_reply,
+};
+use crate::options::FarmOptions;
+
+/// How a worker runs.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// Redis and the lease settings.
+    pub farm: FarmOptions,
+    /// Evaluation threads (0: one per core).
+    pub threads: usize,
+    /// The consumer name; unique per worker (default: host name and process id).
+    pub name: Option<String>,
+}
+
+/// What a worker did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkerSummary {
+    /// Chunks evaluated and written back.
+    pub chunks: u64,
+    /// Genomes evaluated.
+    pub genomes: u64,
+    /// Messages moved to the dead-letter stream.
+    pub refused: u64,
+    /// Chunks taken over from workers whose lease ran out.
+    pub taken_over: u64,
+}
+
+/// A built experiment, cached per run.
+struct Built<T> {
+    text_hash: u64,
+    experiment: Experiment<T>,
+    task: Box<dyn Task>,
+}
+
+/// Serves evaluations for task type `T` until `stop` is raised (checked at least
+/// every half second, and between genomes of a chunk: an unfinished chunk is
+/// handed back at once), then returns what it did. Redis going away is waited
+/// out up to `reconnect_timeout`.
+pub fn serve<T: TaskDescription>(
+    options: &WorkerOptions,
+    stop: &AtomicBool,
+) -> Result<WorkerSummary, FarmError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(|e| FarmError::Threads(e.to_string()))?;
+    let name = options.name.clone().unwrap_or_else(default_name);
+    let mut worker = Worker::<T> {
+        link: Link::open(
+            &options.farm.url,
+            options.farm.reconnect_timeout,
+            format!("worker {name}"),
+        )?,
+        options: options.farm.clone(),
+        threads: pool.current_num_threads(),
+        pool,
+        name,
+        runs: HashMap::new(),
+        summary: WorkerSummary::default(),
+        announced: None,
+    };
+    eprintln!(
+        "worker {}: serving {} with {} threads (protocol {PROTOCOL})",
+        worker.name, worker.link.url, worker.threads
+    );
+    worker.ensure_group()?;
+    while !stop.load(Ordering::Relaxed) {
+        worker.announce()?;
+        if worker.link.reconnected {
+            worker.link.reconnected = false;
+            worker.ensure_group()?;
+        }
+        if let Some(entry) = worker.next_entry()? {
+            worker.handle(&entry, stop)?;
+        }
+    }
+    worker.leave()?;
+    Ok(worker.summary)
+}
+
+/// `<host>-<pid>`.
+fn default_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "worker".into());
+    format!("{host}-{}", std::process::id())
+}
+
+struct Worker<T> {
+    link: Link,
+    options: FarmOptions,
+    pool: rayon::ThreadPool,
+    threads: usize,
+    name: String,
+    runs: HashMap<String, Built<T>>,
+    summary: WorkerSummary,
+    announced: Option<Instant>,
+}
+
+/// Creates the consumer group (and the stream) unless it exists.
+pub(crate) fn create_group(link: &mut Link) -> Result<(), FarmError> {
+    link.run("XGROUP CREATE", |con| {
+        match redis::cmd("XGROUP")
+            .arg("CREATE")
+            .arg(keys::TASKS)
+            .arg(keys::GROUP)
+            .arg("0")
+            .arg("MKSTREAM")
+            .query::<()>(con)
+        {
+            Err(e) if e.code() == Some("BUSYGROUP") => Ok(()),
+            other => other,
+        }
+    })
+}
+
+impl<T: TaskDescription> Worker<T> {
+    fn ensure_group(&mut self) -> Result<(), FarmError> {
+        create_group(&mut self.link)
+    }
+
+    /// Refreshes this worker's heartbeat key (every 2 s; it expires after 10).
+    fn announce(&mut self) -> Result<(), FarmError> {
+        if self
+            .announced
+            .is_some_and(|t| t.elapsed() < Duration::from_secs(2))
+        {
+            return Ok(());
+        }
+        let (key, threads) = (keys::worker(&self.name), self.threads);
+        self.link.run("SET", |con| {
+            redis::cmd("SET")
+                .arg(&key)
+                .arg(threads)
+                .arg("EX")
+                .arg(10)
+                .query::<()>(con)
+        })?;
+        self.announced = Some(Instant::now());
+        Ok(())
+    }
+
+    /// A chunk whose lease ran out, or else a new one (waiting up to [`BLOCK`]).
+    fn next_entry(&mut self) -> Result<Option<Entry>, FarmError> {
+        let (name, lease) = (self.name.clone(), self.options.lease.as_millis() as u64);
+        let claimed = self.link.run("XAUTOCLAIM", |con| {
+            redis::cmd("XAUTOCLAIM")
+                .arg(keys::TASKS)
+                .arg(keys::GROUP)
+                .arg(&name)
+                .arg(lease)
+                .arg("0-0")
+                .arg("COUNT")
+                .arg(1)
+                .query::<redis::Value>(con)
+        });
+        let claimed = match claimed {
+            Err(FarmError::Command { message, .. }) if message.contains("NOGROUP") => {
+                self.ensure_group()?;
+                return Ok(None);
+            }
+            other => other?,
+        };
+        if let Some(entry) = autoclaim_reply(&claimed).into_iter().next() {
+            self.summary.taken_over += 1;
+            eprintln!(
+                "worker {}: took over chunk {} (its worker's lease ran out)",
+                self.name, entry.id
+            );
+            return Ok(Some(entry));
+        }
+        let read = self.link.run("XREADGROUP", |con| {
+            redis::cmd("XREADGROUP")
+                .arg("GROUP")
+                .arg(keys::GROUP)
+                .arg(&name)
+                .arg("COUNT")
+                .arg(1)
+                .arg("BLOCK")
+                .arg(BLOCK.as_millis() as u64)
+                .arg("STREAMS")
+                .arg(keys::TASKS)
+                .arg(">")
+                .query::<redis::Value>(con)
+        });
+        match read {
+            Err(FarmError::Command { message, .. }) if message.contains("NOGROUP") => {
+                self.ensure_group()?;
+                Ok(None)
+            }
+            other => Ok(read_reply(&other?).into_iter().next()),
+        }
+    }
+
+    /// Evaluates one chunk, or refuses it, or skips it when stale.
+    fn handle(&mut self, entry: &Entry, stop: &AtomicBool) -> Result<(), FarmError> {
+        if entry.size() > self.options.max_message_bytes {
+            let reason = format!(
+                "{} bytes, more than the limit of {}",
+                entry.size(),
+                self.options.max_message_bytes
+            );
+            return self.refuse(entry, &reason, None);
+        }
+        let (run, generation) = match entry.header() {
+            Ok(header) => header,
+            Err(reason) => return self.refuse(entry, &reason, None),
+        };
+        let body: TaskBody = match entry.body() {
+            Ok(body) => body,
+            Err(reason) => return self.refuse(entry, &reason, None),
+        };
+        let seed = match entry.number("seed") {
+            Ok(seed) => seed,
+            Err(reason) => return self.refuse(entry, &reason, None),
+        };
+        let target = Target {
+            run: &run,
+            generation,
+            chunk: entry.text("chunk").unwrap_or("?"),
+            genome_ids: body.genomes.iter().map(|(_, _, g)| g.id).collect(),
+        };
+        // Stale: the master has moved on (or finished).
+        let current = self.link.run("GET", |con| {
+            redis::cmd("GET")
+                .arg(keys::current(&run))
+                .query::<Option<u64>>(con)
+        })?;
+        if current != Some(generation) {
+            return self.ack(entry);
+        }
+        let deliveries = self.deliveries(&entry.id)?;
+        if deliveries > self.options.max_deliveries {
+            let reason = format!(
+                "delivered {deliveries} times, more than max_deliveries = {}",
+                self.options.max_deliveries
+            );
+            return self.refuse(entry, &reason, Some((&target, deliveries)));
+        }
+        if let Some((index, hash, genome)) = body.genomes.iter().find(|(_, hash, genome)| {
+            ron::to_string(genome).map(|t| fnv1a(t.as_bytes())) != Ok(*hash)
+        }) {
+            let reason = format!(
+                "genome {} (index {index}) does not match its hash {hash:016x}",
+                genome.id
+            );
+            return self.refuse(entry, &reason, Some((&target, deliveries)));
+        }
+        if let Err(reason) = self.build(&run) {
+            return self.refuse(entry, &reason, Some((&target, deliveries)));
+        }
+        let built = &self.runs[&run];
+        let (task, neat) = (built.task.as_ref(), &built.experiment.neat);
+        let records = {
+            let heartbeat_stop = AtomicBool::new(false);
+            let heartbeat_link = self.link.another().ok();
+            let (name, id) = (self.name.clone(), entry.id.clone());
+            let lease = self.options.lease;
+            std::thread::scope(|scope| {
+                if let Some(mut con) = heartbeat_link {
+                    let stop_beat = &heartbeat_stop;
+                    scope.spawn(move || heartbeat(&mut con, &name, &id, lease, stop_beat));
+                }
+                let records = self.pool.install(|| {
+                    body.genomes
+                        .par_iter()
+                        .map(|(index, hash, genome)| {
+                            if stop.load(Ordering::Relaxed) {
+                                return None;
+                            }
+                            let (evaluation, learned) =
+                                evaluate_learned(task, genome, neat, seed, generation);
+                            Some(Record {
+                                index: *index,
+                                id: genome.id,
+                                hash: *hash,
+                                fitness_bits: evaluation.fitness.to_bits(),
+                                solved: evaluation.solved,
+                                steps: evaluation.steps,
+                                learned,
+                            })
+                        })
+                        .collect::<Option<Vec<_>>>()
+                });
+                heartbeat_stop.store(true, Ordering::Relaxed);
+                records
+            })
+        };
+        match records {
+            Some(records) => {
+                let n = records.len() as u64;
+                self.deliver(entry, &target, &ResultBody::Evaluated(records))?;
+                self.summary.chunks += 1;
+                self.summary.genomes += n;
+                Ok(())
+            }
+            None => self.hand_back(entry),
+        }
+    }
+
+    /// How many times the entry has been delivered.
+    fn deliveries(&mut self, id: &str) -> Result<u64, FarmError> {
+        let reply = self.link.run("XPENDING", |con| {
+            redis::cmd("XPENDING")
+                .arg(keys::TASKS)
+                .arg(keys::GROUP)
+                .arg(id)
+                .arg(id)
+                .arg(1)
+                .query::<redis::Value>(con)
+        })?;
+        Ok(pending_deliveries(&reply)
+            .into_iter()
+            .find(|(pending, _)| pending == id)
+            .map_or(1, |(_, n)| n))
+    }
+
+    /// Builds (or finds) the task of `run` from the experiment its master posted.
+    fn build(&mut self, run: &str) -> Result<(), String> {
+        let text = self
+            .link
+            .run("GET", |con| {
+                redis::cmd("GET")
+                    .arg(keys::experiment(run))
+                    .query::<Option<String>>(con)
+            })
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("run {run} has no experiment in Redis"))?;
+        let text_hash = fnv1a(text.as_bytes());
+        if self.runs.get(run).is_some_and(|b| b.text_hash == text_hash) {
+            return Ok(());
+        }
+        let path = std::path::PathBuf::from(format!("<redis {}>", keys::experiment(run)));
+        let experiment = Experiment::<T>::parse(&text, &path)
+            .map_err(|e| format!("the experiment is not one this worker can run: {e}"))?;
+        if keys::run_id(&experiment) != run {
+            return Err(format!(
+                "the experiment posted for run {run} is of run {}",
+                keys::run_id(&experiment)
+            ));
+        }
+        let task = experiment
+            .check(&path, Some(&text))
+            .map_err(|e| format!("the experiment's task does not build here: {e}"))?;
+        // A worker serves few runs at a time; forget the oldest beyond eight.
+        if self.runs.len() >= 8 {
+            self.runs.clear();
+        }
+        self.runs.insert(
+            run.to_string(),
+            Built {
+                text_hash,
+                experiment,
+                task,
+            },
+        );
+        Ok(())
+    }
+
+    /// Writes the chunk's results and acknowledges the chunk, atomically.
+    fn deliver(
+        &mut self,
+        entry: &Entry,
+        target: &Target<'_>,
+        body: &ResultBody,
+    ) -> Result<(), FarmError> {
+        let body = ron::to_string(body).expect("results serialize");
+        let key = keys::results(target.run, target.generation);
+        let name = self.name.clone();
+        self.link.run("XADD results", |con| {
+            redis::pipe()
+                .atomic()
+                .cmd("XADD")
+                .arg(&key)
+                .arg("*")
+                .arg("v")
+                .arg(PROTOCOL)
+                .arg("sprout")
+                .arg(VERSION)
+                .arg("run")
+                .arg(target.run)
+                .arg("gen")
+                .arg(target.generation)
+                .arg("chunk")
+                .arg(target.chunk)
+                .arg("worker")
+                .arg(&name)
+                .arg("body")
+                .arg(&body)
+                .ignore()
+                .cmd("EXPIRE")
+                .arg(&key)
+                .arg(keys::RUN_TTL_SECS)
+                .ignore()
+                .cmd("XACK")
+                .arg(keys::TASKS)
+                .arg(keys::GROUP)
+                .arg(&entry.id)
+                .ignore()
+                .query::<()>(con)
+        })
+    }
+
+    fn ack(&mut self, entry: &Entry) -> Result<(), FarmError> {
+        self.link.run("XACK", |con| {
+            redis::cmd("XACK")
+                .arg(keys::TASKS)
+                .arg(keys::GROUP)
+                .arg(&entry.id)
+                .query::<()>(con)
+        })
+    }
+
+    /// Moves a message aside with the reason, tells its master when it is known
+    /// (so the run stops with the reason instead of waiting), and acknowledges it.
+    fn refuse(
+        &mut self,
+        entry: &Entry,
+        reason: &str,
+        target: Option<(&Target<'_>, u64)>,
+    ) -> Result<(), FarmError> {
+        eprintln!(
+            "worker {}: refused message {} of {}: {reason}; moved to {}",
+            self.name,
+            entry.id,
+            keys::TASKS,
+            keys::DEAD
+        );
+        self.summary.refused += 1;
+        let (name, oversize) = (
+            self.name.clone(),
+            entry.size() > self.options.max_message_bytes,
+        );
+        self.link.run("XADD dead", |con| {
+            let mut cmd = redis::cmd("XADD");
+            cmd.arg(keys::DEAD)
+                .arg("MAXLEN")
+                .arg("~")
+                .arg(10_000)
+                .arg("*")
+                .arg("reason")
+                .arg(reason)
+                .arg("worker")
+                .arg(&name)
+                .arg("source")
+                .arg(keys::TASKS)
+                .arg("id")
+                .arg(&entry.id);
+            // Keep the message itself for inspection, unless it was too large.
+            if !oversize {
+                for (k, v) in &entry.fields {
+                    cmd.arg(format!("msg.{k}")).arg(v.as_slice());
+                }
+            }
+            cmd.query::<()>(con)
+        })?;
+        match target {
+            Some((target, deliveries)) => {
+                let body = ResultBody::Failed {
+                    genome_ids: target.genome_ids.clone(),
+                    deliveries,
+                    reason: format!("worker {}: {reason}", self.name),
+                };
+                self.deliver(entry, target, &body)
+            }
+            None => self.ack(entry),
+        }
+    }
+
+    /// Gives an unfinished chunk back: its idle time is set past the lease, so
+    /// the next worker that looks takes it over at once.
+    fn hand_back(&mut self, entry: &Entry) -> Result<(), FarmError> {
+        let (name, idle) = (self.name.clone(), self.options.lease.as_millis() as u64 + 1);
+        self.link.run("XCLAIM IDLE", |con| {
+            redis::cmd("XCLAIM")
+                .arg(keys::TASKS)
+                .arg(keys::GROUP)
+                .arg(&name)
+                .arg(0)
+                .arg(&entry.id)
+                .arg("IDLE")
+                .arg(idle)
+                .arg("JUSTID")
+                .query::<redis::Value>(con)
+        })?;
+        eprintln!(
+            "worker {}: stopping; handed chunk {} back",
+            self.name, entry.id
+        );
+        Ok(())
+    }
+
+    /// Removes the heartbeat key, and the consumer when nothing is pending on it.
+    fn leave(&mut self) -> Result<(), FarmError> {
+        let name = self.name.clone();
+        self.link.run("DEL", |con| {
+            redis::cmd("DEL").arg(keys::worker(&name)).query::<()>(con)
+        })?;
+        let pending = self.link.run("XPENDING", |con| {
+            redis::cmd("XPENDING")
+                .arg(keys::TASKS)
+                .arg(keys::GROUP)
+                .arg("-")
+                .arg("+")
+                .arg(1)
+                .arg(&name)
+                .query::<redis::Value>(con)
+        })?;
+        if pending_deliveries(&pending).is_empty() {
+            self.link.run("XGROUP DELCONSUMER", |con| {
+                redis::cmd("XGROUP")
+                    .arg("DELCONSUMER")
+                    .arg(keys::TASKS)
+                    .arg(keys::GROUP)
+                    .arg(&name)
+                    .query::<()>(con)
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a chunk's results go.
+struct Target<'a> {
+    run: &'a str,
+    generation: u64,
+    chunk: &'a str,
+    genome_ids: Vec<u64>,
+}
+
+/// Renews the lease of entry `id` every third of `lease` until `stop`.
+fn heartbeat(
+    con: &mut redis::Connection,
+    name: &str,
+    id: &str,
+    lease: Duration,
+    stop: &AtomicBool,
+) {
+    let every = (lease / 3).max(Duration::from_millis(10));
+    let mut last = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(10).min(every));
+        if last.elapsed() >= every {
+            // JUSTID resets the idle time without counting a delivery.
+            let _ = redis::cmd("XCLAIM")
+                .arg(keys::TASKS)
+                .arg(keys::GROUP)
+                .arg(name)
+                .arg(0)
+                .arg(id)
+                .arg("JUSTID")
+                .query::<redis::Value>(con);
+            last = Instant::now();
+        }
+    }
+}

@@ -1,0 +1,694 @@
+//! Many machines: a master (`evolve --redis`) and worker processes
+//! (`sprout worker`) on a real redis-server give the local run bit for bit, and
+//! lose nothing when workers, the master or Redis itself go away.
+//!
+//! Each test starts its own `redis-server` on a free port. Without one installed
+//! the tests skip with a message, unless `SPROUT_REDIS_TESTS=1` (set by CI), which
+//! makes a missing server a failure.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{SMALL_XOR, sprout, sprout_ok, stats_without_seconds};
+
+/// A redis-server of this test's own, killed when dropped.
+struct Redis {
+    port: u16,
+    child: Child,
+    args: Vec<String>,
+}
+
+impl Redis {
+    /// Starts a server with `extra` arguments, or `None` (with a message) when
+    /// redis-server is not installed and CI did not ask for these tests.
+    fn start(extra: &[&str]) -> Option<Self> {
+        let installed = Command::new("redis-server")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !installed {
+            assert!(
+                std::env::var_os("SPROUT_REDIS_TESTS").is_none(),
+                "SPROUT_REDIS_TESTS is set but redis-server is not installed"
+            );
+            eprintln!("skipping: redis-server is not installed (apt-get install redis-server)");
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut args: Vec<String> = [
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let child = spawn_server(&args, port);
+        Some(Self { port, child, args })
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Kills the server (as a crash would: nothing is saved).
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts it again on the same port, empty.
+    fn restart(&mut self) {
+        self.child = spawn_server(&self.args, self.port);
+    }
+
+    /// `redis-cli` with `args` against this server; its output.
+    fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args(["-p", &self.port.to_string()])
+            .args(args)
+            .output()
+            .expect("redis-cli comes with redis-server");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn spawn_server(args: &[String], port: u16) -> Child {
+    let child = Command::new("redis-server")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "redis-server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
+/// Starts `sprout args` in `dir` with piped output.
+fn spawn(dir: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_sprout"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// A worker process on `url`.
+fn worker(dir: &Path, url: &str, name: &str, threads: usize, extra: &[&str]) -> Child {
+    let threads = threads.to_string();
+    let mut args = vec![
+        "worker",
+        "--redis",
+        url,
+        "--name",
+        name,
+        "--threads",
+        &threads,
+    ];
+    args.extend(extra);
+    spawn(dir, &args)
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Stops a worker with SIGTERM and returns its output.
+fn stop(mut child: Child) -> (Option<i32>, String) {
+    signal(&child, "TERM");
+    finish(&mut child)
+}
+
+/// Waits for a child; (exit code, stdout + stderr).
+fn finish(child: &mut Child) -> (Option<i32>, String) {
+    let status = child.wait().unwrap();
+    let mut text = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    (status.code(), text)
+}
+
+fn output_text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// SMALL_XOR with a checkpoint every generation.
+fn xor_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let config = SMALL_XOR.replace("checkpoint_every: 3", "checkpoint_every: 1");
+    std::fs::write(dir.path().join("small.ron"), config).unwrap();
+    dir
+}
+
+/// A platformer experiment whose evaluations take tens of milliseconds (long
+/// episodes), so a generation is still out when a test strikes.
+const SLOW: &str = r#"(
+    name: "slow",
+    generations: 3,
+    stop_when_solved: false,
+    checkpoint_every: 1,
+    neat: (population_size: 24),
+    task: Platformer(levels: Builtin(["1-1"]), stall_frames: 100000, max_ticks: 20000, episodes: 4),
+)"#;
+
+fn slow_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("slow.ron"), SLOW).unwrap();
+    dir
+}
+
+/// The checkpoints of run `a` and `b` hold the same states (timings aside).
+fn assert_same_checkpoints(dir: &Path, a: &str, b: &str) {
+    let names = |run: &str| {
+        let mut names: Vec<String> = std::fs::read_dir(dir.join(run).join("checkpoints"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(a), names(b));
+    for name in names(a) {
+        let state = |run: &str| {
+            let bytes = std::fs::read(dir.join(run).join("checkpoints").join(&name)).unwrap();
+            let text = String::from_utf8(zstd::decode_all(bytes.as_slice()).unwrap()).unwrap();
+            without_seconds(&text)
+        };
+        assert!(state(a) == state(b), "checkpoint {name} differs");
+    }
+}
+
+/// `text` with the number after every `seconds:` blanked (wall-clock timings).
+fn without_seconds(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("seconds:") {
+        out.push_str(&rest[..at + "seconds:".len()]);
+        rest = rest[at + "seconds:".len()..].trim_start_matches(|c: char| {
+            c.is_ascii_digit() || matches!(c, ' ' | '.' | 'e' | '-' | '+')
+        });
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Runs `b` and `a` hold the same run: stats, champion, checkpoints.
+fn assert_same_run(dir: &Path, a: &str, b: &str) {
+    assert_eq!(
+        stats_without_seconds(&dir.join(a).join("stats.csv")),
+        stats_without_seconds(&dir.join(b).join("stats.csv")),
+        "stats.csv of {a} and {b}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join(a).join("champion.ron")).unwrap(),
+        std::fs::read_to_string(dir.join(b).join("champion.ron")).unwrap(),
+        "champion.ron of {a} and {b}"
+    );
+    assert_same_checkpoints(dir, a, b);
+}
+
+/// Waits until `path` exists.
+fn wait_for(path: &Path, limit: Duration) {
+    let started = Instant::now();
+    while !path.exists() {
+        assert!(
+            started.elapsed() < limit,
+            "{} never appeared",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn one_two_or_three_workers_give_the_local_run_bit_for_bit() {
+    let Some(redis) = Redis::start(&[]) else {
+        return;
+    };
+    let dir = xor_dir();
+    let url = redis.url();
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "small.ron", "--out", "local"],
+    );
+    for (count, threads) in [(1, [1, 1, 1]), (2, [2, 1, 1]), (3, [1, 2, 1])] {
+        let workers: Vec<Child> = (0..count)
+            .map(|k| worker(dir.path(), &url, &format!("w{k}"), threads[k], &[]))
+            .collect();
+        let out = format!("farm{count}");
+        let text = sprout_ok(
+            dir.path(),
+            &[
+                "evolve",
+                "--config",
+                "small.ron",
+                "--out",
+                &out,
+                "--redis",
+                &url,
+                "--chunk",
+                "3",
+            ],
+        );
+        assert!(text.contains("master of run"), "{text}");
+        for w in workers {
+            let (code, text) = stop(w);
+            assert_eq!(code, Some(143), "{text}");
+            assert!(text.contains("worker stopped"), "{text}");
+        }
+        assert_same_run(dir.path(), "local", &out);
+    }
+    // Nothing is left behind: the chunks and results of every generation are gone.
+    assert_eq!(redis.cli(&["XLEN", "sprout:tasks"]), "0");
+    assert_eq!(redis.cli(&["KEYS", "sprout:run:*:results:*"]), "");
+}
+
+#[test]
+fn a_master_with_local_threads_needs_no_worker() {
+    let Some(redis) = Redis::start(&[]) else {
+        return;
+    };
+    let dir = xor_dir();
+    let url = redis.url();
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "small.ron", "--out", "local"],
+    );
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "small.ron",
+            "--out",
+            "farm",
+            "--redis",
+            &url,
+            "--local-threads",
+            "2",
+        ],
+    );
+    assert_same_run(dir.path(), "local", "farm");
+}
+
+#[test]
+fn a_worker_killed_mid_generation_loses_nothing() {
+    let Some(redis) = Redis::start(&[]) else {
+        return;
+    };
+    let dir = slow_dir();
+    let url = redis.url();
+    let lease = ["--lease", "1"];
+    let mut doomed = worker(dir.path(), &url, "doomed", 1, &lease);
+    let survivor = worker(dir.path(), &url, "survivor", 1, &lease);
+    let mut master = spawn(
+        dir.path(),
+        &[
+            "evolve", "--config", "slow.ron", "--out", "farm", "--redis", &url, "--chunk", "2",
+            "--lease", "1",
+        ],
+    );
+    // Mid-generation: both workers hold a chunk most of the time.
+    std::thread::sleep(Duration::from_millis(700));
+    signal(&doomed, "KILL");
+    doomed.wait().unwrap();
+    let (code, text) = finish(&mut master);
+    assert_eq!(code, Some(0), "{text}");
+    let (_, survivor_log) = stop(survivor);
+    assert!(survivor_log.contains("took over chunk"), "{survivor_log}");
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "slow.ron", "--out", "local"],
+    );
+    assert_same_run(dir.path(), "local", "farm");
+}
+
+#[test]
+fn a_worker_joins_mid_run_and_a_stopped_one_hands_its_task_back_at_once() {
+    let Some(redis) = Redis::start(&[]) else {
+        return;
+    };
+    let dir = slow_dir();
+    let url = redis.url();
+    // A long lease: if the stopped worker kept its chunk, the run would stall
+    // for a minute.
+    let lease = ["--lease", "60"];
+    let mut master = spawn(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "slow.ron",
+            "--out",
+            "farm",
+            "--redis",
+            &url,
+            "--chunk",
+            "4",
+            "--lease",
+            "60",
+            "--log-format",
+            "plain",
+            "--log-interval",
+            "0",
+        ],
+    );
+    // No worker yet: the master says so and waits.
+    let mut stderr = BufReader::new(master.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("no worker is connected") {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "the master ended");
+    }
+    let first = worker(dir.path(), &url, "first", 1, &lease);
+    std::thread::sleep(Duration::from_millis(1500));
+    let second = worker(dir.path(), &url, "second", 1, &lease);
+    std::thread::sleep(Duration::from_millis(500));
+    let stopped_at = Instant::now();
+    let (code, text) = stop(first);
+    assert_eq!(code, Some(143), "{text}");
+    assert!(
+        stopped_at.elapsed() < Duration::from_secs(10),
+        "a stop takes long: {text}"
+    );
+    let status = master.wait().unwrap();
+    assert!(status.success());
+    assert!(
+        stopped_at.elapsed() < Duration::from_secs(45),
+        "the stopped worker's chunk waited for its lease"
+    );
+    stop(second);
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "slow.ron", "--out", "local"],
+    );
+    assert_same_run(dir.path(), "local", "farm");
+}
+
+#[test]
+fn a_killed_master_resumes_from_its_checkpoint_and_finishes_as_the_local_run() {
+    let Some(redis) = Redis::start(&[]) else {
+        return;
+    };
+    let dir = slow_dir();
+    let url = redis.url();
+    let w = worker(dir.path(), &url, "w", 2, &[]);
+    let mut master = spawn(
+        dir.path(),
+        &[
+            "evolve", "--config", "slow.ron", "--out", "farm", "--redis", &url, "--chunk", "2",
+        ],
+    );
+    wait_for(
+        &dir.path().join("farm/checkpoints/gen-000001.ron.zst"),
+        Duration::from_secs(60),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&master, "KILL");
+    master.wait().unwrap();
+    let text = sprout_ok(dir.path(), &["evolve", "--resume", "farm", "--redis", &url]);
+    assert!(text.contains("finished 3 generations"), "{text}");
+    stop(w);
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "slow.ron", "--out", "local"],
+    );
+    assert_same_run(dir.path(), "local", "farm");
+}
+
+#[test]
+fn redis_restarting_mid_run_is_waited_out_and_the_run_is_unchanged() {
+    let Some(mut redis) = Redis::start(&[]) else {
+        return;
+    };
+    let dir = slow_dir();
+    let url = redis.url();
+    let w = worker(dir.path(), &url, "w", 2, &[]);
+    let mut master = spawn(
+        dir.path(),
+        &[
+            "evolve", "--config", "slow.ron", "--out", "farm", "--redis", &url, "--chunk", "2",
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    redis.kill();
+    std::thread::sleep(Duration::from_millis(1000));
+    redis.restart();
+    let (code, text) = finish(&mut master);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("lost Redis"), "{text}");
+    assert!(text.contains("reconnected"), "{text}");
+    let (_, worker_log) = stop(w);
+    assert!(worker_log.contains("reconnected"), "{worker_log}");
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "slow.ron", "--out", "local"],
+    );
+    assert_same_run(dir.path(), "local", "farm");
+}
+
+#[test]
+fn redis_gone_for_good_stops_the_run_with_a_clear_error_and_a_checkpoint() {
+    let Some(mut redis) = Redis::start(&[]) else {
+        return;
+    };
+    let dir = slow_dir();
+    let url = redis.url();
+    let w = worker(dir.path(), &url, "w", 2, &["--redis-timeout", "2"]);
+    let mut master = spawn(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "slow.ron",
+            "--out",
+            "farm",
+            "--redis",
+            &url,
+            "--redis-timeout",
+            "2",
+        ],
+    );
+    wait_for(
+        &dir.path().join("farm/checkpoints/gen-000001.ron.zst"),
+        Duration::from_secs(60),
+    );
+    redis.kill();
+    let (code, text) = finish(&mut master);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("Redis unreachable"), "{text}");
+    assert!(text.contains("was checkpointed in"), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+    let mut w = w;
+    let (code, text) = finish(&mut w);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("Redis unreachable"), "{text}");
+}
+
+#[test]
+fn messages_that_do_not_parse_go_to_the_dead_letter_stream_and_the_worker_keeps_serving() {
+    let Some(redis) = Redis::start(&[]) else {
+        return;
+    };
+    let dir = xor_dir();
+    let url = redis.url();
+    let w = worker(dir.path(), &url, "w", 1, &[]);
+    std::thread::sleep(Duration::from_millis(500));
+    redis.cli(&[
+        "XADD",
+        "sprout:tasks",
+        "*",
+        "v",
+        "99",
+        "sprout",
+        "9.0.0",
+        "run",
+        "r",
+        "gen",
+        "0",
+    ]);
+    redis.cli(&["XADD", "sprout:tasks", "*", "hello", "world"]);
+    redis.cli(&[
+        "XADD",
+        "sprout:tasks",
+        "*",
+        "v",
+        "1",
+        "run",
+        "r",
+        "gen",
+        "0",
+        "seed",
+        "0",
+        "chunk",
+        "0",
+        "body",
+        "(genomes: [(",
+    ]);
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "small.ron",
+            "--out",
+            "farm",
+            "--redis",
+            &url,
+        ],
+    );
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "small.ron", "--out", "local"],
+    );
+    assert_same_run(dir.path(), "local", "farm");
+    assert_eq!(redis.cli(&["XLEN", "sprout:dead"]), "3");
+    let (_, log) = stop(w);
+    assert!(log.contains("protocol 99 (Sprout 9.0.0)"), "{log}");
+    assert!(log.contains("no `v` field"), "{log}");
+    assert!(log.contains("body does not parse"), "{log}");
+}
+
+#[test]
+fn a_chunk_that_keeps_failing_is_reported_by_genome_id() {
+    let Some(redis) = Redis::start(&[]) else {
+        return;
+    };
+    let dir = xor_dir();
+    let url = redis.url();
+    let settings = ["--lease", "0.2", "--max-deliveries", "1"];
+    let mut master = spawn(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "small.ron",
+            "--out",
+            "farm",
+            "--redis",
+            &url,
+            "--chunk",
+            "40",
+            "--lease",
+            "0.2",
+            "--max-deliveries",
+            "1",
+        ],
+    );
+    // A worker that takes the chunk and dies without a word.
+    let started = Instant::now();
+    while redis
+        .cli(&[
+            "XREADGROUP",
+            "GROUP",
+            "eval",
+            "ghost",
+            "COUNT",
+            "1",
+            "STREAMS",
+            "sprout:tasks",
+            ">",
+        ])
+        .is_empty()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no chunk was posted"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let w = worker(dir.path(), &url, "w", 1, &settings);
+    let (code, text) = finish(&mut master);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("generation 0: genomes [0, 1, 2"), "{text}");
+    assert!(text.contains("after 2 deliveries"), "{text}");
+    assert!(text.contains("was checkpointed in"), "{text}");
+    stop(w);
+}
+
+#[test]
+fn passwords_work_and_a_wrong_one_is_a_clear_error() {
+    let Some(redis) = Redis::start(&["--requirepass", "s3cret"]) else {
+        return;
+    };
+    let dir = xor_dir();
+    let good = format!("redis://:s3cret@127.0.0.1:{}/0", redis.port);
+    let bad = format!("redis://:wrong@127.0.0.1:{}", redis.port);
+    let out = sprout(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "small.ron",
+            "--out",
+            "bad",
+            "--redis",
+            &bad,
+        ],
+    );
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("redis://:***@127.0.0.1"), "{text}");
+    assert!(!text.contains("wrong"), "the password leaked: {text}");
+    let text = sprout_ok(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "small.ron",
+            "--out",
+            "farm",
+            "--redis",
+            &good,
+            "--local-threads",
+            "1",
+        ],
+    );
+    assert!(!text.contains("s3cret"), "the password leaked: {text}");
+}
