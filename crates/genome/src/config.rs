@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::config_error::ConfigError;
 use crate::gene::Activation;
 use crate::lifetime::LifetimeModuleSpec;
-use crate::module_genes::ModuleGenesConfig;
+use crate::module_genes::{ModuleGene, ModuleGenesConfig};
 
 /// How the first generation is wired.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -541,6 +541,40 @@ impl NeatConfig {
         } else {
             &self.activation_options
         }
+    }
+}
+
+impl NeatConfig {
+    /// Every module gene of `neat.lifetime`, in genome order, with the index of
+    /// its module.
+    pub fn module_gene_layout(
+        &self,
+    ) -> impl Iterator<Item = (usize, &'static ModuleGene)> + Clone + '_ {
+        self.lifetime
+            .iter()
+            .enumerate()
+            .flat_map(|(i, module)| module.genes().iter().map(move |g| (i, g)))
+    }
+
+    /// The module genes of generation 0: the configured values.
+    pub fn initial_module_params(&self) -> Vec<f64> {
+        self.lifetime.iter().flat_map(|m| m.gene_values()).collect()
+    }
+
+    /// Checks the configured gene values: scales > 0, coefficients within
+    /// ±`module_genes.coefficient_limit`. Errors name `lifetime[i].<setting>`.
+    pub(crate) fn validate_module_genes(&self) -> Result<(), ConfigError> {
+        self.module_genes.validate()?;
+        let values = self.initial_module_params();
+        for ((i, gene), value) in self.module_gene_layout().zip(values) {
+            if let Err(problem) = self.module_genes.check(gene, value) {
+                return Err(ConfigError::new(
+                    format!("lifetime[{i}].{}", gene.name),
+                    format!("{value} {problem} (evolve: true)"),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -63,7 +63,13 @@ pub fn distance(a: &Genome, b: &Genome, config: &NeatConfig) -> f64 {
     let delta = config.compat_excess * excess as f64 / n
         + config.compat_disjoint * disjoint as f64 / n
         + config.compat_weight * mean_weight;
-    let delta = delta + module_params_distance(a, b, config);
+    let delta = delta
+        + module_params_distance(
+            config.module_gene_layout(),
+            &config.module_genes,
+            &a.module_params,
+            &b.module_params,
+        );
     match plastic {
         Some(p) if matching > 0 => delta + p.compat_plastic * plastic_diff / matching as f64,
         _ => delta,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{InitialConnection, NeatConfig};
 use crate::gene::{Activation, ConnGene, Innovation, NodeGene, NodeId, NodeKind, PlasticGene};
 use crate::innovation::InnovationTracker;
+use crate::module_genes::ModuleParamsProblem;
 
 /// Identifies a genome within a run. Ids are handed out in order and never reused.
 pub type GenomeId = u64;
@@ -264,7 +265,23 @@ impl Genome {
     /// loaded from a file must pass before it runs under `config`.
     pub fn check_for(&self, config: &NeatConfig) -> Result<(), GenomeError> {
         self.check(config.feed_forward)?;
-        crate::module_genes::check_module_params(self, config)
+        crate::module_genes::check_module_params(
+            config.module_gene_layout(),
+            &config.module_genes,
+            &self.module_params,
+        )
+        .map_err(|problem| match problem {
+            ModuleParamsProblem::Count { got, want } => GenomeError::ModuleGeneCount { got, want },
+            ModuleParamsProblem::Bad {
+                index,
+                setting,
+                problem,
+            } => GenomeError::BadModuleGene {
+                index,
+                setting,
+                problem,
+            },
+        })
     }
 
     /// Verifies every invariant: sorted unique ids and innovations, fixed nodes in

@@ -17,9 +17,7 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
-use crate::config::NeatConfig;
 use crate::config_error::ConfigError;
-use crate::genome::{Genome, GenomeError};
 use crate::lifetime::LifetimeModuleSpec;
 
 /// How a module gene is perturbed and compared.
@@ -163,41 +161,9 @@ impl ModuleGenesConfig {
     }
 }
 
-impl NeatConfig {
-    /// Every module gene of `neat.lifetime`, in genome order, with the index of
-    /// its module.
-    pub fn module_gene_layout(&self) -> impl Iterator<Item = (usize, &'static ModuleGene)> + '_ {
-        self.lifetime
-            .iter()
-            .enumerate()
-            .flat_map(|(i, module)| module.genes().iter().map(move |g| (i, g)))
-    }
-
-    /// The module genes of generation 0: the configured values.
-    pub fn initial_module_params(&self) -> Vec<f64> {
-        self.lifetime.iter().flat_map(|m| m.gene_values()).collect()
-    }
-
-    /// Checks the configured gene values: scales > 0, coefficients within
-    /// ±`module_genes.coefficient_limit`. Errors name `lifetime[i].<setting>`.
-    pub(crate) fn validate_module_genes(&self) -> Result<(), ConfigError> {
-        self.module_genes.validate()?;
-        let values = self.initial_module_params();
-        for ((i, gene), value) in self.module_gene_layout().zip(values) {
-            if let Err(problem) = self.module_genes.check(gene, value) {
-                return Err(ConfigError::new(
-                    format!("lifetime[{i}].{}", gene.name),
-                    format!("{value} {problem} (evolve: true)"),
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
 impl ModuleGenesConfig {
     /// Why `value` cannot be the value of `gene`, if it cannot.
-    fn check(&self, gene: &ModuleGene, value: f64) -> Result<(), String> {
+    pub(crate) fn check(&self, gene: &ModuleGene, value: f64) -> Result<(), String> {
         match gene.kind {
             GeneKind::Scale if !(value.is_finite() && value > 0.0) => {
                 Err("must be a finite number > 0".into())
@@ -213,22 +179,45 @@ impl ModuleGenesConfig {
     }
 }
 
-/// Checks that `genome` carries one valid value per module gene of `config`.
-pub fn check_module_params(genome: &Genome, config: &NeatConfig) -> Result<(), GenomeError> {
-    let want = config.module_gene_layout().count();
-    if genome.module_params.len() != want {
-        return Err(GenomeError::ModuleGeneCount {
-            got: genome.module_params.len(),
+/// Why a genome's module genes do not fit its experiment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModuleParamsProblem {
+    /// Another number of genes than the experiment's modules have.
+    Count {
+        /// Genes the genome carries.
+        got: usize,
+        /// Genes the modules evolve.
+        want: usize,
+    },
+    /// A gene out of its range.
+    Bad {
+        /// Position among the module genes.
+        index: usize,
+        /// The module setting, as `lifetime[i].<name>`.
+        setting: String,
+        /// What is wrong with the value.
+        problem: String,
+    },
+}
+
+/// Checks that `values` hold one valid value per gene of `layout` (as
+/// [`NeatConfig::module_gene_layout`](crate::NeatConfig::module_gene_layout)
+/// gives it) under `settings`.
+pub fn check_module_params<'a>(
+    layout: impl Iterator<Item = (usize, &'a ModuleGene)> + Clone,
+    settings: &ModuleGenesConfig,
+    values: &[f64],
+) -> Result<(), ModuleParamsProblem> {
+    let want = layout.clone().count();
+    if values.len() != want {
+        return Err(ModuleParamsProblem::Count {
+            got: values.len(),
             want,
         });
     }
-    for ((index, (module, gene)), &value) in config
-        .module_gene_layout()
-        .enumerate()
-        .zip(&genome.module_params)
-    {
-        if let Err(problem) = config.module_genes.check(gene, value) {
-            return Err(GenomeError::BadModuleGene {
+    for ((index, (module, gene)), &value) in layout.enumerate().zip(values) {
+        if let Err(problem) = settings.check(gene, value) {
+            return Err(ModuleParamsProblem::Bad {
                 index,
                 setting: format!("lifetime[{module}].{}", gene.name),
                 problem: format!("{value} {problem}"),
@@ -238,15 +227,16 @@ pub fn check_module_params(genome: &Genome, config: &NeatConfig) -> Result<(), G
     Ok(())
 }
 
-/// Perturbs every module gene of `genome` (see [`GeneKind`]).
-pub fn mutate_module_params<R: Rng + ?Sized>(
-    genome: &mut Genome,
-    config: &NeatConfig,
+/// Perturbs every module gene in `values` (see [`GeneKind`]), one per gene of
+/// `layout`.
+pub fn mutate_module_params<'a, R: Rng + ?Sized>(
+    layout: impl Iterator<Item = (usize, &'a ModuleGene)>,
+    settings: &ModuleGenesConfig,
+    values: &mut [f64],
     rng: &mut R,
 ) {
-    let settings = &config.module_genes;
     let sigma = settings.perturb_power;
-    for ((_, gene), value) in config.module_gene_layout().zip(&mut genome.module_params) {
+    for ((_, gene), value) in layout.zip(values) {
         let step: f64 = StandardNormal.sample(rng);
         *value = match gene.kind {
             // Bounded far from 0 and ∞ so that no walk of perturbations can
@@ -275,20 +265,23 @@ pub fn inherit_module_params<R: Rng + ?Sized>(
         .collect()
 }
 
-/// c5 times the mean difference of two genomes' module genes (scales compared
-/// as logarithms); 0 without module genes.
-pub fn module_params_distance(a: &Genome, b: &Genome, config: &NeatConfig) -> f64 {
-    let (x, y) = (&a.module_params, &b.module_params);
+/// c5 times the mean difference of two genomes' module genes `x` and `y`
+/// (scales compared as logarithms); 0 without module genes.
+pub fn module_params_distance<'a>(
+    layout: impl Iterator<Item = (usize, &'a ModuleGene)>,
+    settings: &ModuleGenesConfig,
+    x: &[f64],
+    y: &[f64],
+) -> f64 {
     if x.is_empty() || x.len() != y.len() {
         return 0.0;
     }
-    let total: f64 = config
-        .module_gene_layout()
+    let total: f64 = layout
         .zip(x.iter().zip(y))
         .map(|((_, gene), (&p, &q))| match gene.kind {
             GeneKind::Scale => (sprout_math::ln(p) - sprout_math::ln(q)).abs(),
             GeneKind::Coefficient => (p - q).abs(),
         })
         .sum();
-    config.module_genes.compat * total / x.len() as f64
+    settings.compat * total / x.len() as f64
 }

@@ -49,7 +49,12 @@ pub fn mutate<R: Rng + ?Sized>(
         mutate_plasticity(genome, plasticity, rng);
     }
     if !genome.module_params.is_empty() && rng.random_bool(config.module_genes.mutation_prob) {
-        crate::module_genes::mutate_module_params(genome, config, rng);
+        crate::module_genes::mutate_module_params(
+            config.module_gene_layout(),
+            &config.module_genes,
+            &mut genome.module_params,
+            rng,
+        );
     }
 }
 
