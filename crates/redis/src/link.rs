@@ -166,10 +166,10 @@ fn is_connection_error(e: &RedisError) -> bool {
     e.is_io_error() || e.is_connection_dropped() || e.is_connection_refusal() || e.is_timeout()
 }
 
+/// EINTR. The client keeps the `io::Error` behind an `Arc` that cannot be
+/// downcast, so this reads its message (the same on Linux and macOS).
 fn interrupted(e: &RedisError) -> bool {
-    std::error::Error::source(e)
-        .and_then(|s| s.downcast_ref::<std::io::Error>())
-        .is_some_and(|io| io.kind() == std::io::ErrorKind::Interrupted)
+    e.is_io_error() && e.to_string().contains("(os error 4)")
 }
 
 fn is_auth_or_url(e: &RedisError) -> bool {
