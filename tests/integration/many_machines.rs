@@ -354,14 +354,62 @@ fn a_worker_killed_mid_generation_loses_nothing() {
             "--lease", "1",
         ],
     );
-    // Mid-generation: both workers hold a chunk most of the time.
-    std::thread::sleep(Duration::from_millis(700));
+    // Mid-generation: kill it while it holds a chunk.
+    let started = Instant::now();
+    let held = ["XPENDING", "sprout:tasks", "eval", "-", "+", "10", "doomed"];
+    // (An entry id first, not nothing, nor a NOGROUP error before the master
+    // has created the group.)
+    let holds = |out: String| {
+        out.lines().next().is_some_and(|id| {
+            id.contains('-') && id.chars().next().is_some_and(|c| c.is_ascii_digit())
+        })
+    };
+    while !holds(redis.cli(&held)) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the worker never held a chunk"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
     signal(&doomed, "KILL");
     doomed.wait().unwrap();
     let (code, text) = finish(&mut master);
     assert_eq!(code, Some(0), "{text}");
     let (_, survivor_log) = stop(survivor);
     assert!(survivor_log.contains("took over chunk"), "{survivor_log}");
+    sprout_ok(
+        dir.path(),
+        &["evolve", "--config", "slow.ron", "--out", "local"],
+    );
+    assert_same_run(dir.path(), "local", "farm");
+}
+
+#[test]
+fn a_slow_worker_keeps_its_lease_by_its_heartbeat() {
+    let Some(redis) = Redis::start(&[]) else {
+        return;
+    };
+    let dir = slow_dir();
+    let url = redis.url();
+    // Chunks of 12 genomes take over a second; the lease is 0.3 s.
+    let lease = ["--lease", "0.3"];
+    let a = worker(dir.path(), &url, "a", 1, &lease);
+    let b = worker(dir.path(), &url, "b", 1, &lease);
+    let text = sprout_ok(
+        dir.path(),
+        &[
+            "evolve", "--config", "slow.ron", "--out", "farm", "--redis", &url, "--chunk", "12",
+            "--lease", "0.3",
+        ],
+    );
+    assert!(text.contains("finished 3 generations"), "{text}");
+    for w in [a, b] {
+        let (_, log) = stop(w);
+        assert!(
+            !log.contains("took over"),
+            "a live worker lost its chunk: {log}"
+        );
+    }
     sprout_ok(
         dir.path(),
         &["evolve", "--config", "slow.ron", "--out", "local"],
@@ -593,6 +641,7 @@ fn messages_that_do_not_parse_go_to_the_dead_letter_stream_and_the_worker_keeps_
     assert!(log.contains("protocol 99 (Sprout 9.0.0)"), "{log}");
     assert!(log.contains("no `v` field"), "{log}");
     assert!(log.contains("body does not parse"), "{log}");
+    assert_eq!(log.matches("moved to sprout:dead").count(), 3, "{log}");
 }
 
 #[test]

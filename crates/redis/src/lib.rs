@@ -19,8 +19,8 @@
 //!   in Redis for the generation it was evaluating;
 //! - when Redis goes away, both sides say so and reconnect, up to a timeout.
 //!
-//! Messages are data (RON with a protocol version and the run's identity), never
-//! code. A message that does not parse, is too large, or comes from another
+//! Messages are data (a compact binary form with a protocol version and the
+//! run's identity; the experiment itself as RON), never code. A message that does not parse, is too large, or comes from another
 //! protocol or experiment is logged and moved to a dead-letter stream; the worker
 //! keeps running. See [`keys`] for the layout of the data in Redis.
 
@@ -30,6 +30,7 @@ mod link;
 mod master;
 mod message;
 mod options;
+mod wire;
 mod worker;
 
 pub use error::FarmError;

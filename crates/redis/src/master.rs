@@ -14,6 +14,7 @@ use crate::keys;
 use crate::link::{BLOCK, Link};
 use crate::message::{Entry, PROTOCOL, ResultBody, TaskBody, VERSION, fnv1a, read_reply};
 use crate::options::FarmOptions;
+use crate::wire::Writer;
 use crate::worker::{WorkerOptions, create_group, serve};
 
 /// What the master sees while a generation is out, for a progress bar.
@@ -53,6 +54,17 @@ struct Master {
     chunk: Option<usize>,
     local_threads: usize,
     on_status: Option<StatusFn>,
+    /// Wall time per genome × worker threads of the last generation: what one
+    /// evaluation costs a thread, overhead included.
+    seconds_per_genome: Option<f64>,
+    /// The experiment and the group are in Redis (false at first and after a
+    /// reconnect, when a restarted server may have lost them).
+    published: bool,
+    /// Live workers and their threads, looked up at most once a second.
+    workers: Option<(Instant, (usize, usize))>,
+    /// The last generation's chunks and results key, deleted with the next post
+    /// (one round trip fewer per generation).
+    leftovers: Option<(Vec<String>, String)>,
 }
 
 impl RedisEvaluator {
@@ -75,6 +87,10 @@ impl RedisEvaluator {
             chunk: chunk.map(|c| c.max(1)),
             local_threads,
             on_status: None,
+            seconds_per_genome: None,
+            published: false,
+            workers: None,
+            leftovers: None,
         };
         let local = (local_threads > 0).then(|| {
             let stop = Arc::new(AtomicBool::new(false));
@@ -107,6 +123,11 @@ impl RedisEvaluator {
 
 impl Drop for RedisEvaluator {
     fn drop(&mut self) {
+        if let Ok(mut master) = self.master.lock()
+            && let Err(e) = master.clean_up()
+        {
+            eprintln!("master: could not clean up: {e}");
+        }
         if let Some((stop, handle)) = self.local.take() {
             stop.store(true, Ordering::Relaxed);
             if let Ok(Err(e)) = handle.join() {
@@ -129,6 +150,8 @@ impl Evaluator for RedisEvaluator {
 /// One generation being collected.
 struct Generation<'a> {
     batch: &'a Batch<'a>,
+    /// Each genome's wire bytes, and their hash.
+    wires: Vec<Vec<u8>>,
     hashes: Vec<u64>,
     outcomes: Vec<Option<Outcome>>,
     done: usize,
@@ -140,28 +163,39 @@ struct Generation<'a> {
 
 impl Master {
     fn evaluate(&mut self, batch: &Batch<'_>) -> Result<Vec<Outcome>, FarmError> {
+        let wires: Vec<Vec<u8>> = batch
+            .genomes
+            .iter()
+            .map(|g| {
+                let mut w = Writer::default();
+                w.genome(g);
+                w.bytes
+            })
+            .collect();
         let mut round = Generation {
             batch,
-            hashes: batch
-                .genomes
-                .iter()
-                .map(|g| fnv1a(ron::to_string(g).expect("genomes serialize").as_bytes()))
-                .collect(),
             outcomes: batch.genomes.iter().map(|_| None).collect(),
             done: 0,
             posted: Vec::new(),
             last: "0-0".into(),
+            hashes: wires.iter().map(|w| fnv1a(w)).collect(),
+            wires,
         };
         let key = keys::results(&self.run, batch.generation);
-        self.publish(batch.generation)?;
-        // Results left by an earlier master of this run (killed and resumed).
-        self.collect(&mut round, &key, None)?;
-        if round.done > 0 {
-            eprintln!(
-                "master: reusing {} results already in Redis for generation {}",
-                round.done, batch.generation
-            );
+        if !self.published {
+            self.publish()?;
+            // Results left by an earlier master of this run (killed and
+            // resumed), or collected before Redis went away.
+            self.collect(&mut round, &key, None)?;
+            if round.done > 0 {
+                eprintln!(
+                    "master: reusing {} results already in Redis for generation {}",
+                    round.done, batch.generation
+                );
+            }
         }
+        let posted_at = Instant::now();
+        let posted = round.outcomes.len() - round.done;
         self.post_missing(&mut round)?;
         let mut last_status = Instant::now();
         let waiting_since = Instant::now();
@@ -172,8 +206,7 @@ impl Master {
                 // A restarted Redis may have lost the stream, the group and the
                 // keys: put everything back and post what is still missing.
                 self.link.reconnected = false;
-                self.publish(batch.generation)?;
-                round.posted.clear();
+                self.publish()?;
                 self.post_missing(&mut round)?;
             }
             if last_status.elapsed() >= Duration::from_secs(1) {
@@ -193,7 +226,13 @@ impl Master {
                 }
             }
         }
-        self.clean_up(&round, &key)?;
+        if posted > 0 {
+            let threads = self.live_workers()?.1.max(self.local_threads).max(1);
+            self.seconds_per_genome =
+                Some(posted_at.elapsed().as_secs_f64() * threads as f64 / posted as f64);
+        }
+        let ids = round.posted.iter().map(|(id, _)| id.clone()).collect();
+        self.leftovers = Some((ids, key));
         Ok(round
             .outcomes
             .into_iter()
@@ -201,27 +240,21 @@ impl Master {
             .collect())
     }
 
-    /// Posts the experiment and the current generation, and makes sure the
-    /// group exists.
-    fn publish(&mut self, generation: u64) -> Result<(), FarmError> {
+    /// Posts the experiment and makes sure the group exists.
+    fn publish(&mut self) -> Result<(), FarmError> {
         let (run, experiment) = (self.run.clone(), self.experiment.clone());
         self.link.run("SET", |con| {
-            redis::pipe()
-                .cmd("SET")
+            redis::cmd("SET")
                 .arg(keys::experiment(&run))
                 .arg(&experiment)
                 .arg("EX")
                 .arg(keys::RUN_TTL_SECS)
-                .ignore()
-                .cmd("SET")
-                .arg(keys::current(&run))
-                .arg(generation)
-                .arg("EX")
-                .arg(keys::RUN_TTL_SECS)
-                .ignore()
                 .query::<()>(con)
         })?;
-        create_group(&mut self.link)
+        create_group(&mut self.link)?;
+        self.link.reconnected = false;
+        self.published = true;
+        Ok(())
     }
 
     /// Posts the genomes that have no result yet, in chunks.
@@ -235,24 +268,41 @@ impl Master {
         let size = match self.chunk {
             Some(size) => size,
             None => {
-                let threads = self.live_workers()?.1.max(1);
-                missing.len().div_ceil(threads * 4).clamp(1, 256)
+                // Four chunks per worker thread balance uneven evaluations; when
+                // a thread's share of the generation takes under 40 ms (as the
+                // last generation measured), each round trip counts, and one
+                // chunk per thread is faster.
+                let threads = self.live_workers()?.1.max(self.local_threads).max(1);
+                let share = self
+                    .seconds_per_genome
+                    .map_or(f64::INFINITY, |s| s * missing.len() as f64 / threads as f64);
+                let per_thread = if share < 0.040 { 1 } else { 4 };
+                missing.len().div_ceil(threads * per_thread).clamp(1, 256)
             }
         };
         let chunks: Vec<Vec<usize>> = missing.chunks(size).map(<[usize]>::to_vec).collect();
-        let bodies: Vec<String> = chunks
+        let bodies: Vec<Vec<u8>> = chunks
             .iter()
             .map(|chunk| {
-                let genomes = chunk
-                    .iter()
-                    .map(|&i| (i as u32, round.hashes[i], round.batch.genomes[i].clone()))
-                    .collect();
-                ron::to_string(&TaskBody { genomes }).expect("genomes serialize")
+                TaskBody::encode(chunk.iter().map(|&i| (i as u32, round.wires[i].as_slice())))
             })
             .collect();
         let (run, seed, generation) = (self.run.clone(), self.seed, round.batch.generation);
+        let leftovers = self.leftovers.take();
         let ids: Vec<String> = self.link.run("XADD tasks", |con| {
             let mut pipe = redis::pipe();
+            pipe.cmd("SET")
+                .arg(keys::current(&run))
+                .arg(generation)
+                .arg("EX")
+                .arg(keys::RUN_TTL_SECS)
+                .ignore();
+            if let Some((ids, key)) = &leftovers {
+                for ids in ids.chunks(512) {
+                    pipe.cmd("XDEL").arg(keys::TASKS).arg(ids).ignore();
+                }
+                pipe.cmd("DEL").arg(key).ignore();
+            }
             for (k, body) in bodies.iter().enumerate() {
                 pipe.cmd("XADD")
                     .arg(keys::TASKS)
@@ -307,7 +357,7 @@ impl Master {
     fn file(&mut self, round: &mut Generation<'_>, entry: &Entry) -> Result<(), FarmError> {
         let parsed = entry
             .header()
-            .and_then(|header| Ok((header, entry.body::<ResultBody>()?)));
+            .and_then(|header| Ok((header, ResultBody::decode(entry.body()?)?)));
         let ((run, generation), body) = match parsed {
             Ok(parsed) => parsed,
             Err(reason) => return self.refuse(entry, &reason),
@@ -323,7 +373,7 @@ impl Master {
                         && round.batch.genomes[i].id == record.id
                         && round.hashes[i] == record.hash;
                     if fits && round.outcomes[i].is_none() {
-                        round.outcomes[i] = Some((record.evaluation(), record.learned.clone()));
+                        round.outcomes[i] = Some((record.evaluation, record.learned));
                         round.done += 1;
                     }
                 }
@@ -372,8 +422,20 @@ impl Master {
         })
     }
 
-    /// (workers, threads) with a live heartbeat.
+    /// (workers, threads) with a live heartbeat, looked up at most once a
+    /// second.
     fn live_workers(&mut self) -> Result<(usize, usize), FarmError> {
+        if let Some((at, seen)) = self.workers
+            && at.elapsed() < Duration::from_secs(1)
+        {
+            return Ok(seen);
+        }
+        let seen = self.look_up_workers()?;
+        self.workers = Some((Instant::now(), seen));
+        Ok(seen)
+    }
+
+    fn look_up_workers(&mut self) -> Result<(usize, usize), FarmError> {
         let threads: Vec<Option<usize>> = self.link.run("SCAN", |con| {
             let mut names: Vec<String> = Vec::new();
             let mut cursor = 0u64;
@@ -413,15 +475,18 @@ impl Master {
         })
     }
 
-    /// Deletes the generation's chunks and results: nothing is left behind.
-    fn clean_up(&mut self, round: &Generation<'_>, key: &str) -> Result<(), FarmError> {
-        let ids: Vec<&str> = round.posted.iter().map(|(id, _)| id.as_str()).collect();
+    /// Deletes the last generation's chunks and results: nothing is left
+    /// behind when the run ends.
+    fn clean_up(&mut self) -> Result<(), FarmError> {
+        let Some((ids, key)) = self.leftovers.take() else {
+            return Ok(());
+        };
         self.link.run("XDEL", |con| {
             let mut pipe = redis::pipe();
             for ids in ids.chunks(512) {
                 pipe.cmd("XDEL").arg(keys::TASKS).arg(ids).ignore();
             }
-            pipe.cmd("DEL").arg(key).ignore();
+            pipe.cmd("DEL").arg(&key).ignore();
             pipe.query::<()>(con)
         })
     }

@@ -2,13 +2,14 @@
 //!
 //! A task entry has the fields `v` (protocol), `sprout` (version), `run`, `gen`,
 //! `seed`, `chunk` and `body`; a result entry `v`, `sprout`, `run`, `gen`,
-//! `chunk`, `worker` and `body`. Bodies are RON. Fitness travels as the bits of
-//! its `f64`, so nothing is rounded on the way.
+//! `chunk`, `worker` and `body`. Bodies are binary ([`crate::wire`]); fitness
+//! travels as the bits of its `f64`, so nothing is rounded on the way.
 
 use redis::Value;
-use serde::{Deserialize, Serialize};
 use sprout_genome::Genome;
 use sprout_task::Evaluation;
+
+use crate::wire::{Reader, Writer};
 
 /// The message protocol. A master and a worker of different protocols refuse
 /// each other's messages (they go to the dead-letter stream).
@@ -73,44 +74,74 @@ impl Entry {
         Ok((self.text("run")?.to_string(), self.number("gen")?))
     }
 
-    /// The body, parsed.
-    pub fn body<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
-        ron::from_str(self.text("body")?).map_err(|e| format!("body does not parse: {e}"))
+    /// The body's bytes.
+    pub fn body(&self) -> Result<&[u8], String> {
+        self.field("body")
+            .ok_or_else(|| "no `body` field".to_string())
     }
 }
 
-/// The genomes of one chunk: (index in the population, hash of the genome's
-/// RON, genome).
-#[derive(Debug, Serialize, Deserialize)]
+/// The genomes of one chunk: (index in the population, FNV-1a of the genome's
+/// wire bytes, genome).
+#[derive(Debug)]
 pub(crate) struct TaskBody {
     pub genomes: Vec<(u32, u64, Genome)>,
 }
 
+impl TaskBody {
+    /// Encodes genomes given as (index, wire bytes).
+    pub fn encode<'a>(genomes: impl Iterator<Item = (u32, &'a [u8])>) -> Vec<u8> {
+        let mut w = Writer::default();
+        let genomes: Vec<_> = genomes.collect();
+        w.varint(genomes.len() as u64);
+        for (index, bytes) in genomes {
+            w.varint(u64::from(index));
+            w.u64(fnv1a(bytes));
+            w.blob(bytes);
+        }
+        w.bytes
+    }
+
+    /// Decodes, checking every genome against its hash.
+    pub fn decode(bytes: &[u8]) -> Result<Self, String> {
+        Self::decode_body(bytes).map_err(|e| format!("body does not parse: {e}"))
+    }
+
+    fn decode_body(bytes: &[u8]) -> Result<Self, String> {
+        let mut r = Reader::new(bytes);
+        let n = r.count(bytes.len() as u64)?;
+        let mut genomes = Vec::with_capacity(n);
+        for _ in 0..n {
+            let index = u32::try_from(r.varint()?).map_err(|_| "an index is out of range")?;
+            let hash = r.u64()?;
+            let blob = r.blob()?;
+            if fnv1a(blob) != hash {
+                return Err(format!(
+                    "genome at index {index} does not match its hash {hash:016x}"
+                ));
+            }
+            let genome = Reader::new(blob).genome()?;
+            genomes.push((index, hash, genome));
+        }
+        if !r.is_empty() {
+            return Err("bytes after the last genome".into());
+        }
+        Ok(Self { genomes })
+    }
+}
+
 /// One genome's result.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub(crate) struct Record {
     pub index: u32,
     pub id: u64,
     pub hash: u64,
-    pub fitness_bits: u64,
-    pub solved: bool,
-    pub steps: u64,
+    pub evaluation: Evaluation,
     pub learned: Option<Genome>,
 }
 
-impl Record {
-    /// The evaluation this record carries.
-    pub fn evaluation(&self) -> Evaluation {
-        Evaluation {
-            fitness: f64::from_bits(self.fitness_bits),
-            solved: self.solved,
-            steps: self.steps,
-        }
-    }
-}
-
 /// What a worker reports for a chunk.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug)]
 pub(crate) enum ResultBody {
     /// Every genome of the chunk, evaluated.
     Evaluated(Vec<Record>),
@@ -121,6 +152,100 @@ pub(crate) enum ResultBody {
         deliveries: u64,
         reason: String,
     },
+}
+
+impl ResultBody {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        match self {
+            ResultBody::Evaluated(records) => {
+                w.u8(0);
+                w.varint(records.len() as u64);
+                for r in records {
+                    w.varint(u64::from(r.index));
+                    w.varint(r.id);
+                    w.u64(r.hash);
+                    w.f64(r.evaluation.fitness);
+                    w.u8(u8::from(r.evaluation.solved) | u8::from(r.learned.is_some()) << 1);
+                    w.varint(r.evaluation.steps);
+                    if let Some(g) = &r.learned {
+                        w.genome(g);
+                    }
+                }
+            }
+            ResultBody::Failed {
+                genome_ids,
+                deliveries,
+                reason,
+            } => {
+                w.u8(1);
+                w.varint(genome_ids.len() as u64);
+                for &id in genome_ids {
+                    w.varint(id);
+                }
+                w.varint(*deliveries);
+                w.blob(reason.as_bytes());
+            }
+        }
+        w.bytes
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, String> {
+        Self::decode_body(bytes).map_err(|e| format!("body does not parse: {e}"))
+    }
+
+    fn decode_body(bytes: &[u8]) -> Result<Self, String> {
+        let mut r = Reader::new(bytes);
+        let room = bytes.len() as u64;
+        let body = match r.u8()? {
+            0 => {
+                let n = r.count(room)?;
+                let mut records = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let index =
+                        u32::try_from(r.varint()?).map_err(|_| "an index is out of range")?;
+                    let id = r.varint()?;
+                    let hash = r.u64()?;
+                    let fitness = r.f64()?;
+                    let flags = r.u8()?;
+                    let steps = r.varint()?;
+                    let learned = if flags & 2 != 0 {
+                        Some(r.genome()?)
+                    } else {
+                        None
+                    };
+                    records.push(Record {
+                        index,
+                        id,
+                        hash,
+                        evaluation: Evaluation {
+                            fitness,
+                            solved: flags & 1 != 0,
+                            steps,
+                        },
+                        learned,
+                    });
+                }
+                ResultBody::Evaluated(records)
+            }
+            1 => {
+                let n = r.count(room)?;
+                let genome_ids = (0..n).map(|_| r.varint()).collect::<Result<_, _>>()?;
+                let deliveries = r.varint()?;
+                let reason = String::from_utf8_lossy(r.blob()?).into_owned();
+                ResultBody::Failed {
+                    genome_ids,
+                    deliveries,
+                    reason,
+                }
+            }
+            tag => return Err(format!("unknown result kind {tag}")),
+        };
+        if !r.is_empty() {
+            return Err("bytes after the last result".into());
+        }
+        Ok(body)
+    }
 }
 
 /// The entries of an `XREADGROUP`/`XREAD` reply (nil when it timed out).
@@ -245,7 +370,7 @@ mod tests {
         let e = entry(&[("v", "1"), ("run", "r"), ("gen", "x")]);
         assert!(e.header().unwrap_err().contains("`gen` is not a number"));
         let e = entry(&[("body", "(genomes: [oops")]);
-        assert!(e.body::<TaskBody>().unwrap_err().contains("does not parse"));
+        assert!(TaskBody::decode(e.body().unwrap()).is_err());
     }
 
     #[test]

@@ -14,8 +14,8 @@ use crate::error::FarmError;
 use crate::keys;
 use crate::link::{BLOCK, Link};
 use crate::message::{
-    Entry, PROTOCOL, Record, ResultBody, TaskBody, VERSION, autoclaim_reply, fnv1a,
-    pending_deliveries, read_reply,
+    Entry, PROTOCOL, Record, ResultBody, TaskBody, VERSION, autoclaim_reply, pending_deliveries,
+    read_reply,
 };
 use crate::options::FarmOptions;
 
@@ -45,7 +45,6 @@ pub struct WorkerSummary {
 
 /// A built experiment, cached per run.
 struct Built<T> {
-    text_hash: u64,
     experiment: Experiment<T>,
     task: Box<dyn Task>,
 }
@@ -76,6 +75,9 @@ pub fn serve<T: TaskDescription>(
         runs: HashMap::new(),
         summary: WorkerSummary::default(),
         announced: None,
+        claimed_at: None,
+        idle: true,
+        heartbeat: None,
     };
     eprintln!(
         "worker {}: serving {} with {} threads (protocol {PROTOCOL})",
@@ -88,8 +90,8 @@ pub fn serve<T: TaskDescription>(
             worker.link.reconnected = false;
             worker.ensure_group()?;
         }
-        if let Some(entry) = worker.next_entry()? {
-            worker.handle(&entry, stop)?;
+        if let Some((entry, claimed)) = worker.next_entry()? {
+            worker.handle(&entry, claimed, stop)?;
         }
     }
     worker.leave()?;
@@ -116,6 +118,12 @@ struct Worker<T> {
     runs: HashMap<String, Built<T>>,
     summary: WorkerSummary,
     announced: Option<Instant>,
+    /// When this worker last looked for chunks to take over.
+    claimed_at: Option<Instant>,
+    /// The last read found no new chunk.
+    idle: bool,
+    /// The heartbeat's own connection, kept between chunks.
+    heartbeat: Option<redis::Connection>,
 }
 
 /// Creates the consumer group (and the stream) unless it exists.
@@ -161,34 +169,21 @@ impl<T: TaskDescription> Worker<T> {
         Ok(())
     }
 
-    /// A chunk whose lease ran out, or else a new one (waiting up to [`BLOCK`]).
-    fn next_entry(&mut self) -> Result<Option<Entry>, FarmError> {
+    /// A chunk whose lease ran out (looked for every quarter lease), or else a
+    /// new one (waiting up to [`BLOCK`]); with whether it was taken over.
+    fn next_entry(&mut self) -> Result<Option<(Entry, bool)>, FarmError> {
         let (name, lease) = (self.name.clone(), self.options.lease.as_millis() as u64);
-        let claimed = self.link.run("XAUTOCLAIM", |con| {
-            redis::cmd("XAUTOCLAIM")
-                .arg(keys::TASKS)
-                .arg(keys::GROUP)
-                .arg(&name)
-                .arg(lease)
-                .arg("0-0")
-                .arg("COUNT")
-                .arg(1)
-                .query::<redis::Value>(con)
-        });
-        let claimed = match claimed {
-            Err(FarmError::Command { message, .. }) if message.contains("NOGROUP") => {
-                self.ensure_group()?;
-                return Ok(None);
+        // Idle, or a quarter lease since the last look: chunks handed back by
+        // a stopped worker are taken at once, dead workers' within a lease.
+        if self.idle
+            || self
+                .claimed_at
+                .is_none_or(|t| t.elapsed() >= self.options.lease / 4)
+        {
+            self.claimed_at = Some(Instant::now());
+            if let Some(entry) = self.take_over(&name, lease)? {
+                return Ok(Some((entry, true)));
             }
-            other => other?,
-        };
-        if let Some(entry) = autoclaim_reply(&claimed).into_iter().next() {
-            self.summary.taken_over += 1;
-            eprintln!(
-                "worker {}: took over chunk {} (its worker's lease ran out)",
-                self.name, entry.id
-            );
-            return Ok(Some(entry));
         }
         let read = self.link.run("XREADGROUP", |con| {
             redis::cmd("XREADGROUP")
@@ -209,12 +204,47 @@ impl<T: TaskDescription> Worker<T> {
                 self.ensure_group()?;
                 Ok(None)
             }
-            other => Ok(read_reply(&other?).into_iter().next()),
+            other => {
+                let entry = read_reply(&other?).into_iter().next();
+                self.idle = entry.is_none();
+                Ok(entry.map(|e| (e, false)))
+            }
         }
     }
 
+    /// Takes over one chunk whose worker's lease ran out, if there is one.
+    fn take_over(&mut self, name: &str, lease: u64) -> Result<Option<Entry>, FarmError> {
+        let claimed = self.link.run("XAUTOCLAIM", |con| {
+            redis::cmd("XAUTOCLAIM")
+                .arg(keys::TASKS)
+                .arg(keys::GROUP)
+                .arg(name)
+                .arg(lease)
+                .arg("0-0")
+                .arg("COUNT")
+                .arg(1)
+                .query::<redis::Value>(con)
+        });
+        let claimed = match claimed {
+            Err(FarmError::Command { message, .. }) if message.contains("NOGROUP") => {
+                self.ensure_group()?;
+                return Ok(None);
+            }
+            other => other?,
+        };
+        let entry = autoclaim_reply(&claimed).into_iter().next();
+        if let Some(entry) = &entry {
+            self.summary.taken_over += 1;
+            eprintln!(
+                "worker {}: took over chunk {} (its worker's lease ran out)",
+                self.name, entry.id
+            );
+        }
+        Ok(entry)
+    }
+
     /// Evaluates one chunk, or refuses it, or skips it when stale.
-    fn handle(&mut self, entry: &Entry, stop: &AtomicBool) -> Result<(), FarmError> {
+    fn handle(&mut self, entry: &Entry, claimed: bool, stop: &AtomicBool) -> Result<(), FarmError> {
         if entry.size() > self.options.max_message_bytes {
             let reason = format!(
                 "{} bytes, more than the limit of {}",
@@ -227,7 +257,7 @@ impl<T: TaskDescription> Worker<T> {
             Ok(header) => header,
             Err(reason) => return self.refuse(entry, &reason, None),
         };
-        let body: TaskBody = match entry.body() {
+        let body = match entry.body().and_then(TaskBody::decode) {
             Ok(body) => body,
             Err(reason) => return self.refuse(entry, &reason, None),
         };
@@ -241,29 +271,27 @@ impl<T: TaskDescription> Worker<T> {
             chunk: entry.text("chunk").unwrap_or("?"),
             genome_ids: body.genomes.iter().map(|(_, _, g)| g.id).collect(),
         };
-        // Stale: the master has moved on (or finished).
-        let current = self.link.run("GET", |con| {
-            redis::cmd("GET")
-                .arg(keys::current(&run))
-                .query::<Option<u64>>(con)
-        })?;
-        if current != Some(generation) {
-            return self.ack(entry);
-        }
-        let deliveries = self.deliveries(&entry.id)?;
+        // A chunk read fresh is current and on its first delivery. One taken
+        // over may be stale (its master moved on, finished or died) or may have
+        // killed workers before: those two questions cost a round trip, which
+        // fresh chunks are spared.
+        let deliveries = if claimed {
+            let current = self.link.run("GET", |con| {
+                redis::cmd("GET")
+                    .arg(keys::current(&run))
+                    .query::<Option<u64>>(con)
+            })?;
+            if current != Some(generation) {
+                return self.ack(entry);
+            }
+            self.deliveries(&entry.id)?
+        } else {
+            1
+        };
         if deliveries > self.options.max_deliveries {
             let reason = format!(
                 "delivered {deliveries} times, more than max_deliveries = {}",
                 self.options.max_deliveries
-            );
-            return self.refuse(entry, &reason, Some((&target, deliveries)));
-        }
-        if let Some((index, hash, genome)) = body.genomes.iter().find(|(_, hash, genome)| {
-            ron::to_string(genome).map(|t| fnv1a(t.as_bytes())) != Ok(*hash)
-        }) {
-            let reason = format!(
-                "genome {} (index {index}) does not match its hash {hash:016x}",
-                genome.id
             );
             return self.refuse(entry, &reason, Some((&target, deliveries)));
         }
@@ -272,41 +300,42 @@ impl<T: TaskDescription> Worker<T> {
         }
         let built = &self.runs[&run];
         let (task, neat) = (built.task.as_ref(), &built.experiment.neat);
-        let records = {
-            let heartbeat_stop = AtomicBool::new(false);
-            let heartbeat_link = self.link.another().ok();
-            let (name, id) = (self.name.clone(), entry.id.clone());
-            let lease = self.options.lease;
-            std::thread::scope(|scope| {
-                if let Some(mut con) = heartbeat_link {
-                    let stop_beat = &heartbeat_stop;
-                    scope.spawn(move || heartbeat(&mut con, &name, &id, lease, stop_beat));
-                }
-                let records = self.pool.install(|| {
-                    body.genomes
-                        .par_iter()
-                        .map(|(index, hash, genome)| {
-                            if stop.load(Ordering::Relaxed) {
-                                return None;
-                            }
-                            let (evaluation, learned) =
-                                evaluate_learned(task, genome, neat, seed, generation);
-                            Some(Record {
-                                index: *index,
-                                id: genome.id,
-                                hash: *hash,
-                                fitness_bits: evaluation.fitness.to_bits(),
-                                solved: evaluation.solved,
-                                steps: evaluation.steps,
-                                learned,
-                            })
+        // The heartbeat renews the lease on its own connection (kept between
+        // chunks) until the chunk is done; the channel wakes it at once then.
+        let beat = self.heartbeat.take().or_else(|| self.link.another().ok());
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let (name, id, lease) = (self.name.clone(), entry.id.clone(), self.options.lease);
+        let pool = &self.pool;
+        let (records, beat) = std::thread::scope(|scope| {
+            let beating = beat.map(|mut con| {
+                scope.spawn(move || {
+                    heartbeat(&mut con, &name, &id, lease, &wait);
+                    con
+                })
+            });
+            let records = pool.install(|| {
+                body.genomes
+                    .par_iter()
+                    .map(|(index, hash, genome)| {
+                        if stop.load(Ordering::Relaxed) {
+                            return None;
+                        }
+                        let (evaluation, learned) =
+                            evaluate_learned(task, genome, neat, seed, generation);
+                        Some(Record {
+                            index: *index,
+                            id: genome.id,
+                            hash: *hash,
+                            evaluation,
+                            learned,
                         })
-                        .collect::<Option<Vec<_>>>()
-                });
-                heartbeat_stop.store(true, Ordering::Relaxed);
-                records
-            })
-        };
+                    })
+                    .collect::<Option<Vec<_>>>()
+            });
+            let _ = done.send(());
+            (records, beating.and_then(|t| t.join().ok()))
+        });
+        self.heartbeat = beat;
         match records {
             Some(records) => {
                 let n = records.len() as u64;
@@ -338,6 +367,11 @@ impl<T: TaskDescription> Worker<T> {
 
     /// Builds (or finds) the task of `run` from the experiment its master posted.
     fn build(&mut self, run: &str) -> Result<(), String> {
+        // A run's id is a hash of everything that shapes its evaluations, so a
+        // cached build stays right.
+        if self.runs.contains_key(run) {
+            return Ok(());
+        }
         let text = self
             .link
             .run("GET", |con| {
@@ -347,10 +381,6 @@ impl<T: TaskDescription> Worker<T> {
             })
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("run {run} has no experiment in Redis"))?;
-        let text_hash = fnv1a(text.as_bytes());
-        if self.runs.get(run).is_some_and(|b| b.text_hash == text_hash) {
-            return Ok(());
-        }
         let path = std::path::PathBuf::from(format!("<redis {}>", keys::experiment(run)));
         let experiment = Experiment::<T>::parse(&text, &path)
             .map_err(|e| format!("the experiment is not one this worker can run: {e}"))?;
@@ -367,14 +397,8 @@ impl<T: TaskDescription> Worker<T> {
         if self.runs.len() >= 8 {
             self.runs.clear();
         }
-        self.runs.insert(
-            run.to_string(),
-            Built {
-                text_hash,
-                experiment,
-                task,
-            },
-        );
+        self.runs
+            .insert(run.to_string(), Built { experiment, task });
         Ok(())
     }
 
@@ -385,7 +409,7 @@ impl<T: TaskDescription> Worker<T> {
         target: &Target<'_>,
         body: &ResultBody,
     ) -> Result<(), FarmError> {
-        let body = ron::to_string(body).expect("results serialize");
+        let body = body.encode();
         let key = keys::results(target.run, target.generation);
         let name = self.name.clone();
         self.link.run("XADD results", |con| {
@@ -549,29 +573,25 @@ struct Target<'a> {
     genome_ids: Vec<u64>,
 }
 
-/// Renews the lease of entry `id` every third of `lease` until `stop`.
+/// Renews the lease of entry `id` every third of `lease` until `done` says the
+/// chunk is finished.
 fn heartbeat(
     con: &mut redis::Connection,
     name: &str,
     id: &str,
     lease: Duration,
-    stop: &AtomicBool,
+    done: &std::sync::mpsc::Receiver<()>,
 ) {
     let every = (lease / 3).max(Duration::from_millis(10));
-    let mut last = Instant::now();
-    while !stop.load(Ordering::Relaxed) {
-        std::thread::sleep(Duration::from_millis(10).min(every));
-        if last.elapsed() >= every {
-            // JUSTID resets the idle time without counting a delivery.
-            let _ = redis::cmd("XCLAIM")
-                .arg(keys::TASKS)
-                .arg(keys::GROUP)
-                .arg(name)
-                .arg(0)
-                .arg(id)
-                .arg("JUSTID")
-                .query::<redis::Value>(con);
-            last = Instant::now();
-        }
+    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = done.recv_timeout(every) {
+        // JUSTID resets the idle time without counting a delivery.
+        let _ = redis::cmd("XCLAIM")
+            .arg(keys::TASKS)
+            .arg(keys::GROUP)
+            .arg(name)
+            .arg(0)
+            .arg(id)
+            .arg("JUSTID")
+            .query::<redis::Value>(con);
     }
 }
