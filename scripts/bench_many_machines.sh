@@ -120,6 +120,19 @@ compare platformer "$work/platformer.ron" "$platformer_generations"
 # evaluations, so this measures the overhead per genome.
 echo '(name: "xor-throughput", stop_when_solved: false, checkpoint_every: 0, task: Xor)' >"$work/xor.ron"
 compare xor "$work/xor.ron" "$xor_generations"
+# Long evaluations (every genome plays long episodes, milliseconds each): where
+# spreading work out pays.
+cat >"$work/long.ron" <<'RON'
+(
+    name: "long-episodes",
+    stop_when_solved: false,
+    checkpoint_every: 0,
+    neat: (population_size: 60),
+    task: Platformer(levels: Builtin(["1-1"]), stall_frames: 100000, max_ticks: 20000, episodes: 2),
+)
+RON
+compare long-episodes "$work/long.ron" 3
+
 echo "redis-benchmark, XADD of a small entry (what a master's post and a worker's result are, in count):"
 for options in "-c 1" "-c 1 -P 16" "-c 50 -P 16"; do
     # shellcheck disable=SC2086

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use sprout_evolve::evaluator::{Batch, Evaluator, Outcome};
 use sprout_evolve::{EvolveError, Experiment, TaskDescription};
 
@@ -165,7 +166,7 @@ impl Master {
     fn evaluate(&mut self, batch: &Batch<'_>) -> Result<Vec<Outcome>, FarmError> {
         let wires: Vec<Vec<u8>> = batch
             .genomes
-            .iter()
+            .par_iter()
             .map(|g| {
                 let mut w = Writer::default();
                 w.genome(g);
@@ -178,7 +179,7 @@ impl Master {
             done: 0,
             posted: Vec::new(),
             last: "0-0".into(),
-            hashes: wires.iter().map(|w| fnv1a(w)).collect(),
+            hashes: wires.par_iter().map(|w| fnv1a(w)).collect(),
             wires,
         };
         let key = keys::results(&self.run, batch.generation);
@@ -284,7 +285,10 @@ impl Master {
         let bodies: Vec<Vec<u8>> = chunks
             .iter()
             .map(|chunk| {
-                TaskBody::encode(chunk.iter().map(|&i| (i as u32, round.wires[i].as_slice())))
+                TaskBody::encode(chunk.iter().map(|&i| {
+                    let id = round.batch.genomes[i].id;
+                    (i as u32, id, round.wires[i].as_slice(), round.hashes[i])
+                }))
             })
             .collect();
         let (run, seed, generation) = (self.run.clone(), self.seed, round.batch.generation);

@@ -81,47 +81,79 @@ impl Entry {
     }
 }
 
-/// The genomes of one chunk: (index in the population, FNV-1a of the genome's
-/// wire bytes, genome).
+/// The genomes of one chunk, still encoded (workers decode them in parallel).
 #[derive(Debug)]
-pub(crate) struct TaskBody {
-    pub genomes: Vec<(u32, u64, Genome)>,
+pub(crate) struct TaskBody<'a> {
+    pub genomes: Vec<Framed<'a>>,
 }
 
-impl TaskBody {
-    /// Encodes genomes given as (index, wire bytes).
-    pub fn encode<'a>(genomes: impl Iterator<Item = (u32, &'a [u8])>) -> Vec<u8> {
+/// One genome of a chunk: its index in the population, its id, the FNV-1a of
+/// its wire bytes, and those bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Framed<'a> {
+    pub index: u32,
+    pub id: u64,
+    pub hash: u64,
+    pub bytes: &'a [u8],
+}
+
+impl Framed<'_> {
+    /// The genome, checked against its hash and id.
+    pub fn genome(&self) -> Result<Genome, String> {
+        if fnv1a(self.bytes) != self.hash {
+            return Err(format!(
+                "body does not parse: genome at index {} does not match its hash {:016x}",
+                self.index, self.hash
+            ));
+        }
+        let genome = Reader::new(self.bytes)
+            .genome()
+            .map_err(|e| format!("body does not parse: genome at index {}: {e}", self.index))?;
+        if genome.id != self.id {
+            return Err(format!(
+                "body does not parse: genome at index {} is genome {}, not {}",
+                self.index, genome.id, self.id
+            ));
+        }
+        Ok(genome)
+    }
+}
+
+impl<'a> TaskBody<'a> {
+    /// Encodes genomes given as (index, id, wire bytes, hash of the bytes).
+    pub fn encode<'b>(genomes: impl Iterator<Item = (u32, u64, &'b [u8], u64)>) -> Vec<u8> {
         let mut w = Writer::default();
         let genomes: Vec<_> = genomes.collect();
         w.varint(genomes.len() as u64);
-        for (index, bytes) in genomes {
+        for (index, id, bytes, hash) in genomes {
             w.varint(u64::from(index));
-            w.u64(fnv1a(bytes));
+            w.varint(id);
+            w.u64(hash);
             w.blob(bytes);
         }
         w.bytes
     }
 
-    /// Decodes, checking every genome against its hash.
-    pub fn decode(bytes: &[u8]) -> Result<Self, String> {
-        Self::decode_body(bytes).map_err(|e| format!("body does not parse: {e}"))
+    /// Splits a body into its genomes (decoded later, by [`Framed::genome`]).
+    pub fn decode(bytes: &'a [u8]) -> Result<Self, String> {
+        Self::frames(bytes).map_err(|e| format!("body does not parse: {e}"))
     }
 
-    fn decode_body(bytes: &[u8]) -> Result<Self, String> {
+    fn frames(bytes: &'a [u8]) -> Result<Self, String> {
         let mut r = Reader::new(bytes);
         let n = r.count(bytes.len() as u64)?;
         let mut genomes = Vec::with_capacity(n);
         for _ in 0..n {
             let index = u32::try_from(r.varint()?).map_err(|_| "an index is out of range")?;
+            let id = r.varint()?;
             let hash = r.u64()?;
-            let blob = r.blob()?;
-            if fnv1a(blob) != hash {
-                return Err(format!(
-                    "genome at index {index} does not match its hash {hash:016x}"
-                ));
-            }
-            let genome = Reader::new(blob).genome()?;
-            genomes.push((index, hash, genome));
+            let bytes = r.blob()?;
+            genomes.push(Framed {
+                index,
+                id,
+                hash,
+                bytes,
+            });
         }
         if !r.is_empty() {
             return Err("bytes after the last genome".into());

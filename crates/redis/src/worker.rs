@@ -269,7 +269,7 @@ impl<T: TaskDescription> Worker<T> {
             run: &run,
             generation,
             chunk: entry.text("chunk").unwrap_or("?"),
-            genome_ids: body.genomes.iter().map(|(_, _, g)| g.id).collect(),
+            genome_ids: body.genomes.iter().map(|f| f.id).collect(),
         };
         // A chunk read fresh is current and on its first delivery. One taken
         // over may be stale (its master moved on, finished or died) or may have
@@ -316,26 +316,31 @@ impl<T: TaskDescription> Worker<T> {
             let records = pool.install(|| {
                 body.genomes
                     .par_iter()
-                    .map(|(index, hash, genome)| {
+                    .map(|framed| {
                         if stop.load(Ordering::Relaxed) {
-                            return None;
+                            return Ok(None);
                         }
+                        let genome = framed.genome()?;
                         let (evaluation, learned) =
-                            evaluate_learned(task, genome, neat, seed, generation);
-                        Some(Record {
-                            index: *index,
+                            evaluate_learned(task, &genome, neat, seed, generation);
+                        Ok(Some(Record {
+                            index: framed.index,
                             id: genome.id,
-                            hash: *hash,
+                            hash: framed.hash,
                             evaluation,
                             learned,
-                        })
+                        }))
                     })
-                    .collect::<Option<Vec<_>>>()
+                    .collect::<Result<Option<Vec<_>>, String>>()
             });
             let _ = done.send(());
             (records, beating.and_then(|t| t.join().ok()))
         });
         self.heartbeat = beat;
+        let records = match records {
+            Ok(records) => records,
+            Err(reason) => return self.refuse(entry, &reason, Some((&target, deliveries))),
+        };
         match records {
             Some(records) => {
                 let n = records.len() as u64;

@@ -4,7 +4,7 @@
 //! travel as their bits, so nothing is rounded. A message that ends early, or
 //! holds an unknown node kind or activation, is an error, never a panic.
 
-use sprout_genome::{Activation, ConnGene, Genome, NodeGene, NodeKind, PlasticGene};
+use sprout_genome::{Activation, ConnGene, Genome, NodeGene, NodeId, NodeKind, PlasticGene};
 
 /// Writes values into a byte buffer.
 #[derive(Default)]
@@ -43,11 +43,21 @@ impl Writer {
         self.varint(g.id);
         self.varint(g.inputs as u64);
         self.varint(g.outputs as u64);
-        self.varint(g.nodes.len() as u64);
-        let mut previous = 0u64;
-        for node in &g.nodes {
+        // The input nodes are the same in every genome (ids 0.., Identity, no
+        // bias): one flag instead of a byte pair each, which halves a
+        // platformer genome.
+        let canonical = g.nodes.len() >= g.inputs
+            && g.nodes[..g.inputs]
+                .iter()
+                .enumerate()
+                .all(|(i, n)| is_canonical_input(n, i));
+        let skipped = if canonical { g.inputs } else { 0 };
+        self.u8(u8::from(canonical));
+        self.varint((g.nodes.len() - skipped) as u64);
+        let mut previous = skipped.saturating_sub(1) as u64;
+        for node in &g.nodes[skipped..] {
             // Ids are sorted: send the gap.
-            self.varint(u64::from(node.id) - previous);
+            self.varint(u64::from(node.id).wrapping_sub(previous));
             previous = u64::from(node.id);
             let zero_bias = node.bias.to_bits() == 0;
             self.u8(kind_code(node.kind)
@@ -151,13 +161,18 @@ impl<'a> Reader<'a> {
         // Every node and connection takes at least two bytes.
         let room = self.bytes.len() as u64 / 2;
         let id = self.varint()?;
-        let inputs = self.count(room)?;
+        // Input nodes may be implied (one flag for all of them), so their count
+        // is bounded by a limit of its own rather than by the message's size.
+        let inputs = self.count(MAX_INPUTS)?;
         let outputs = self.count(room)?;
-        let mut nodes = Vec::with_capacity(self.count(room)?.min(1 << 16));
-        let n = nodes.capacity();
-        let mut previous = 0u64;
+        let canonical = self.u8()? != 0;
+        let n = self.count(room)?;
+        let skipped = if canonical { inputs } else { 0 };
+        let mut nodes = Vec::with_capacity(skipped + n);
+        nodes.extend((0..skipped).map(|i| canonical_input(i as NodeId)));
+        let mut previous = skipped.saturating_sub(1) as u64;
         for _ in 0..n {
-            previous += self.varint()?;
+            previous = previous.wrapping_add(self.varint()?);
             let id = u32::try_from(previous).map_err(|_| "a node id is out of range")?;
             let code = self.u8()?;
             let bias = if code & 0x80 != 0 { 0.0 } else { self.f64()? };
@@ -211,6 +226,27 @@ impl<'a> Reader<'a> {
             module_params,
         })
     }
+}
+
+/// The most inputs a genome in a message may have (Sprout's largest task has
+/// 172); bounds what a corrupt message can make a worker allocate.
+const MAX_INPUTS: u64 = 1 << 16;
+
+/// Input node `id` as every genome has it.
+fn canonical_input(id: NodeId) -> NodeGene {
+    NodeGene {
+        id,
+        kind: NodeKind::Input,
+        activation: Activation::Identity,
+        bias: 0.0,
+    }
+}
+
+fn is_canonical_input(node: &NodeGene, index: usize) -> bool {
+    node.id as usize == index
+        && node.kind == NodeKind::Input
+        && node.activation == Activation::Identity
+        && node.bias.to_bits() == 0
 }
 
 fn kind_code(kind: NodeKind) -> u8 {

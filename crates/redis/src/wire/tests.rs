@@ -72,3 +72,28 @@ fn the_binary_form_is_a_fraction_of_the_ron() {
         ron.len()
     );
 }
+
+#[test]
+fn input_nodes_out_of_the_ordinary_are_sent_in_full() {
+    let mut genome = grown(5, 10);
+    genome.nodes[1].bias = 0.25;
+    let back = Reader::new(&encoded(&genome)).genome().unwrap();
+    assert_eq!(back, genome);
+    genome.nodes[1].bias = -0.0;
+    let back = Reader::new(&encoded(&genome)).genome().unwrap();
+    assert_eq!(back.nodes[1].bias.to_bits(), (-0.0f64).to_bits());
+}
+
+#[test]
+fn a_genome_with_many_implied_inputs_comes_back() {
+    let config = NeatConfig::default();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
+    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(172, 6));
+    let genome = Genome::initial(1, 172, 6, &config, &mut tracker, &mut rng);
+    let bytes = encoded(&genome);
+    assert_eq!(Reader::new(&bytes).genome().unwrap(), genome);
+    // Spelled out, the 172 inputs take two bytes each (and one bias eight more).
+    let mut unusual = genome.clone();
+    unusual.nodes[0].bias = 0.5;
+    assert!(encoded(&unusual).len() >= bytes.len() + 2 * 171);
+}
