@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{SMALL_XOR, sprout, sprout_ok, stats_without_seconds};
+use crate::util::{SMALL_XOR, signal, sprout, sprout_ok, stats_without_seconds};
 
 /// A redis-server of this test's own, killed when dropped.
 struct Redis {
@@ -137,14 +137,6 @@ fn worker(dir: &Path, url: &str, name: &str, threads: usize, extra: &[&str]) -> 
     spawn(dir, &args)
 }
 
-fn signal(child: &Child, name: &str) {
-    let status = Command::new("kill")
-        .args([&format!("-{name}"), &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 /// Stops a worker with SIGTERM and returns its output.
 fn stop(mut child: Child) -> (Option<i32>, String) {
     signal(&child, "TERM");
@@ -251,6 +243,12 @@ fn assert_same_run(dir: &Path, a: &str, b: &str) {
         "champion.ron of {a} and {b}"
     );
     assert_same_checkpoints(dir, a, b);
+}
+
+/// Evolves `config` locally into `local` and asserts that `farm` holds the same run.
+fn assert_same_as_local(dir: &Path, config: &str) {
+    sprout_ok(dir, &["evolve", "--config", config, "--out", "local"]);
+    assert_same_run(dir, "local", "farm");
 }
 
 /// Waits until `path` exists.
@@ -377,11 +375,7 @@ fn a_worker_killed_mid_generation_loses_nothing() {
     assert_eq!(code, Some(0), "{text}");
     let (_, survivor_log) = stop(survivor);
     assert!(survivor_log.contains("took over chunk"), "{survivor_log}");
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "slow.ron", "--out", "local"],
-    );
-    assert_same_run(dir.path(), "local", "farm");
+    assert_same_as_local(dir.path(), "slow.ron");
 }
 
 #[test]
@@ -410,11 +404,7 @@ fn a_slow_worker_keeps_its_lease_by_its_heartbeat() {
             "a live worker lost its chunk: {log}"
         );
     }
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "slow.ron", "--out", "local"],
-    );
-    assert_same_run(dir.path(), "local", "farm");
+    assert_same_as_local(dir.path(), "slow.ron");
 }
 
 #[test]
@@ -472,11 +462,7 @@ fn a_worker_joins_mid_run_and_a_stopped_one_hands_its_task_back_at_once() {
         "the stopped worker's chunk waited for its lease"
     );
     stop(second);
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "slow.ron", "--out", "local"],
-    );
-    assert_same_run(dir.path(), "local", "farm");
+    assert_same_as_local(dir.path(), "slow.ron");
 }
 
 #[test]
@@ -503,11 +489,7 @@ fn a_killed_master_resumes_from_its_checkpoint_and_finishes_as_the_local_run() {
     let text = sprout_ok(dir.path(), &["evolve", "--resume", "farm", "--redis", &url]);
     assert!(text.contains("finished 3 generations"), "{text}");
     stop(w);
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "slow.ron", "--out", "local"],
-    );
-    assert_same_run(dir.path(), "local", "farm");
+    assert_same_as_local(dir.path(), "slow.ron");
 }
 
 #[test]
@@ -534,11 +516,7 @@ fn redis_restarting_mid_run_is_waited_out_and_the_run_is_unchanged() {
     assert!(text.contains("reconnected"), "{text}");
     let (_, worker_log) = stop(w);
     assert!(worker_log.contains("reconnected"), "{worker_log}");
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "slow.ron", "--out", "local"],
-    );
-    assert_same_run(dir.path(), "local", "farm");
+    assert_same_as_local(dir.path(), "slow.ron");
 }
 
 #[test]
@@ -631,11 +609,7 @@ fn messages_that_do_not_parse_go_to_the_dead_letter_stream_and_the_worker_keeps_
             &url,
         ],
     );
-    sprout_ok(
-        dir.path(),
-        &["evolve", "--config", "small.ron", "--out", "local"],
-    );
-    assert_same_run(dir.path(), "local", "farm");
+    assert_same_as_local(dir.path(), "small.ron");
     assert_eq!(redis.cli(&["XLEN", "sprout:dead"]), "3");
     let (_, log) = stop(w);
     assert!(log.contains("protocol 99 (Sprout 9.0.0)"), "{log}");

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::util::{
-    SMALL_XOR, assert_same_run, dir_with_small_xor, sprout, sprout_err, sprout_ok,
+    SMALL_XOR, assert_same_run, dir_with_small_xor, signal, sprout, sprout_err, sprout_ok,
     straight_and_split,
 };
 
@@ -38,14 +38,6 @@ fn start(dir: &Path, args: &[&str]) -> (Child, String) {
     assert!(first.starts_with("evolving"), "{first}");
     std::thread::sleep(Duration::from_millis(500));
     (child, first)
-}
-
-fn signal(child: &Child, name: &str) {
-    let status = Command::new("kill")
-        .args([&format!("-{name}"), &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
 }
 
 fn checkpoint_names(run: &Path) -> Vec<String> {

@@ -12,6 +12,15 @@ pub fn sprout(dir: &Path, args: &[&str]) -> Output {
         .expect("the sprout binary runs")
 }
 
+/// Sends signal `name` (`TERM`, `KILL`, …) to `child`.
+pub fn signal(child: &std::process::Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 /// Runs `sprout` and asserts success; returns stdout.
 pub fn sprout_ok(dir: &Path, args: &[&str]) -> String {
     let out = sprout(dir, args);

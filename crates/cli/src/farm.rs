@@ -1,8 +1,6 @@
 //! Many machines: `--redis` on `evolve` and `watch` (the master), and
 //! `sprout worker` (a worker for the built-in tasks).
 
-use std::time::Duration;
-
 use anyhow::Result;
 use sprout_evolve::Evaluator;
 use sprout_lab::SproutRun;
@@ -30,9 +28,9 @@ pub struct RedisArgs {
 impl RedisArgs {
     fn options(&self, url: &str) -> FarmOptions {
         FarmOptions {
-            lease: Duration::from_secs_f64(self.lease),
+            lease: std::time::Duration::from_secs_f64(self.lease),
             max_deliveries: self.max_deliveries,
-            reconnect_timeout: Duration::from_secs_f64(self.redis_timeout),
+            reconnect_timeout: std::time::Duration::from_secs_f64(self.redis_timeout),
             ..FarmOptions::new(url)
         }
     }
@@ -80,15 +78,10 @@ impl MasterArgs {
             self.local_threads,
         )?
         .on_status(report);
+        let (run_id, url) = (evaluator.run_id(), sprout_redis::redact(url));
         println!(
-            "master of run {} on {}{}",
-            evaluator.run_id(),
-            sprout_redis::redact(url),
-            if self.local_threads > 0 {
-                format!(", evaluating on {} local threads too", self.local_threads)
-            } else {
-                String::new()
-            }
+            "master of run {run_id} on {url} (local threads: {})",
+            self.local_threads
         );
         Ok(Some(Box::new(evaluator)))
     }
@@ -113,17 +106,14 @@ pub struct WorkerArgs {
 /// Serves evaluations until Ctrl-C, SIGTERM or SIGHUP; a chunk in progress is
 /// handed back at once.
 pub fn worker(args: &WorkerArgs) -> Result<()> {
-    let stop = Stop::on_signals_to("handing back the task in progress and stopping")?;
+    let stop = Stop::on_signals("handing back the task in progress and stopping")?;
     let options = WorkerOptions {
         farm: args.settings.options(&args.redis),
         threads: args.threads.unwrap_or(0),
         name: args.name.clone(),
     };
     let summary = sprout_redis::serve::<TaskSpec>(&options, stop.flag())?;
-    println!(
-        "worker stopped: {} chunks ({} genomes) evaluated, {} taken over from lost workers, {} messages refused",
-        summary.chunks, summary.genomes, summary.taken_over, summary.refused
-    );
+    println!("worker stopped: {summary}");
     if let Some(code) = stop.exit_code() {
         std::process::exit(code);
     }

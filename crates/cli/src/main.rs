@@ -150,6 +150,7 @@ impl RunArgs {
     /// The run these options ask for, the worker thread count and the logging
     /// options.
     fn request(self) -> Result<RunOptions> {
+        let (threads, log, farm) = (self.threads, self.log, self.farm);
         if self.generations == Some(0) {
             anyhow::bail!("--generations must be at least 1");
         }
@@ -166,22 +167,17 @@ impl RunArgs {
             generations: self.generations,
             out: self.out,
         };
-        Ok(RunOptions {
-            request,
-            threads: self.threads,
-            log: self.log,
-            farm: self.farm,
-        })
+        Ok((request, threads, log, farm))
     }
 }
 
-/// A run's request and how to carry it out.
-struct RunOptions {
-    request: sprout_lab::SproutRequest,
-    threads: Option<usize>,
-    log: progress::LogArgs,
-    farm: farm::MasterArgs,
-}
+/// A run's request, evaluation threads, logging and Redis options.
+type RunOptions = (
+    sprout_lab::SproutRequest,
+    Option<usize>,
+    progress::LogArgs,
+    farm::MasterArgs,
+);
 
 /// Options of the benchmarks that evolve until solved.
 #[derive(clap::Args)]
@@ -324,12 +320,12 @@ fn main() {
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Evolve(args) => {
-            let o = args.request()?;
-            thread_pool(o.threads)?.install(|| run::evolve(o.request, &o.log, &o.farm))
+            let (request, threads, log, farm) = args.request()?;
+            thread_pool(threads)?.install(|| run::evolve(request, &log, &farm))
         }
         Command::Watch { run, window } => {
-            let o = run.request()?;
-            window::watch(o.request, o.threads, &o.farm, &window)
+            let (request, threads, _, farm) = run.request()?;
+            window::watch(request, threads, &farm, &window)
         }
         Command::Worker(args) => farm::worker(&args),
         Command::Replay {

@@ -131,17 +131,15 @@ impl Progress {
         let last = std::sync::Mutex::new(None::<Instant>);
         move |s: &FarmStatus| {
             if let Some(bar) = &bar {
-                bar.set_prefix(format!(
-                    " · workers {} ({} threads) · {}/{} evaluated · {} tasks in flight",
-                    s.workers, s.threads, s.genomes_done, s.genomes, s.chunks_in_flight
-                ));
+                bar.set_prefix(format!(" · {s}"));
             } else if let Some(json) = lines {
                 let mut last = last.lock().expect("not poisoned");
                 if last.is_some_and(|t| t.elapsed() < interval) {
                     return;
                 }
                 *last = Some(Instant::now());
-                eprintln!("{}", farm_line(s, json));
+                let line = json.then(|| serde_json::to_string(s).expect("plain numbers"));
+                eprintln!("{}", line.unwrap_or_else(|| s.to_string()));
             }
         }
     }
@@ -194,26 +192,6 @@ fn line(s: &GenerationStats, total: u64, rate: f64, elapsed: f64, json: bool) ->
             rate,
             elapsed,
             if s.solved { "  solved" } else { "" }
-        )
-    }
-}
-
-/// One log line on the state of distributed evaluation.
-fn farm_line(s: &FarmStatus, json: bool) -> String {
-    if json {
-        serde_json::json!({
-            "generation": s.generation,
-            "workers": s.workers,
-            "worker_threads": s.threads,
-            "genomes_evaluated": s.genomes_done,
-            "genomes": s.genomes,
-            "tasks_in_flight": s.chunks_in_flight,
-        })
-        .to_string()
-    } else {
-        format!(
-            "gen {} on redis: {}/{} evaluated  workers {} ({} threads)  tasks in flight {}",
-            s.generation, s.genomes_done, s.genomes, s.workers, s.threads, s.chunks_in_flight
         )
     }
 }

@@ -12,7 +12,7 @@ use crate::stop::Stop;
 /// `sprout evolve`.
 pub fn evolve(request: SproutRequest, log: &LogArgs, farm: &MasterArgs) -> Result<()> {
     let mut prepared = SproutRun::prepare(request)?;
-    let stop = Stop::on_signals()?;
+    let stop = Stop::on_signals(crate::stop::RUN)?;
     announce(&prepared, "evolving");
     let mut progress = Progress::new(
         log,

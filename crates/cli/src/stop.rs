@@ -12,6 +12,9 @@ use anyhow::{Context, Result};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
+/// What a run does on the first signal.
+pub const RUN: &str = "stopping after the generation in flight, then saving a checkpoint";
+
 /// The stop request of a run: raised by a signal, or by the program (a closed
 /// window).
 #[derive(Clone)]
@@ -30,15 +33,9 @@ fn signal_name(signal: i32) -> &'static str {
 }
 
 impl Stop {
-    /// Starts listening for SIGINT, SIGTERM and SIGHUP, for a run: the first one
-    /// stops it after the generation in flight, with a checkpoint.
-    pub fn on_signals() -> Result<Self> {
-        Self::on_signals_to("stopping after the generation in flight, then saving a checkpoint")
-    }
-
     /// Starts listening for SIGINT, SIGTERM and SIGHUP; the first one prints
     /// `what` happens next.
-    pub fn on_signals_to(what: &'static str) -> Result<Self> {
+    pub fn on_signals(what: &'static str) -> Result<Self> {
         let stop = Self {
             requested: Arc::new(AtomicBool::new(false)),
             signal: Arc::new(AtomicI32::new(0)),

@@ -133,7 +133,7 @@ mod with_viewer {
         );
         // Closing the window stops evolution after the generation in flight, as
         // Ctrl-C, SIGTERM and SIGHUP do; all leave a checkpoint.
-        let stop = Stop::on_signals()?;
+        let stop = Stop::on_signals(crate::stop::RUN)?;
         let pool = crate::thread_pool(threads)?;
         // The window shows the generation; the workers' state goes to the terminal.
         let remote = farm.evaluator(&prepared, |_| {})?;

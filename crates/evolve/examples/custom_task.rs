@@ -61,8 +61,15 @@ impl Task for Max {
 /// The task section of this task's experiments: `task: (cases: 20)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct MaxSettings {
+pub struct MaxSettings {
     cases: u32,
+}
+
+impl MaxSettings {
+    /// `cases` random pairs per evaluation.
+    pub fn new(cases: u32) -> Self {
+        Self { cases }
+    }
 }
 
 impl TaskDescription for MaxSettings {
@@ -87,7 +94,7 @@ fn experiment() -> Experiment<MaxSettings> {
             add_connection_prob: 0.2,
             ..NeatConfig::default()
         },
-        task: MaxSettings { cases: 20 },
+        task: MaxSettings::new(20),
     }
 }
 

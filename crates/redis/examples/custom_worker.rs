@@ -1,7 +1,7 @@
 //! A task of your own evaluated on many machines: your binary is both the master and the workers, through `sprout_redis::serve::<YourSettings>`.
 //!
-//! The task asks a network for the larger of two inputs (as `sprout-evolve`'s
-//! `custom_task` example). Run a worker on each machine and the master on one:
+//! The task asks a network for the larger of two inputs (`sprout-evolve`'s
+//! `custom_task` example defines it). Run a worker on each machine and the master on one:
 //!
 //! ```text
 //! cargo run --release -p sprout-redis --example custom_worker -- worker redis://HOST:6379
@@ -17,63 +17,16 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rand::RngExt;
-use serde::{Deserialize, Serialize};
-use sprout_evolve::{
-    Agent, ChampionChoice, EvalContext, Evaluation, Experiment, Run, RunRequest, Task,
-    TaskDescription,
-};
+use sprout_evolve::{ChampionChoice, Experiment, Run, RunRequest};
 use sprout_genome::NeatConfig;
 use sprout_redis::{FarmOptions, RedisEvaluator, WorkerOptions, serve};
 
-/// Output max(a, b) for random a, b in [0, 1].
-struct Max {
-    cases: u32,
-}
-
-impl Task for Max {
-    fn name(&self) -> &str {
-        "max"
-    }
-
-    fn inputs(&self) -> usize {
-        2
-    }
-
-    fn outputs(&self) -> usize {
-        1
-    }
-
-    fn evaluate(&self, agent: &mut dyn Agent, ctx: &mut EvalContext) -> Evaluation {
-        let mut error = 0.0;
-        for _ in 0..self.cases {
-            let (a, b): (f64, f64) = (ctx.rng.random(), ctx.rng.random());
-            agent.reset();
-            error += (agent.act(&[a, b])[0] - a.max(b)).abs();
-        }
-        Evaluation {
-            fitness: f64::from(self.cases) - error,
-            solved: error < 0.05 * f64::from(self.cases),
-            steps: u64::from(self.cases),
-        }
-    }
-}
-
-/// The task section of this task's experiments: `task: (cases: 20)`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MaxSettings {
-    cases: u32,
-}
-
-impl TaskDescription for MaxSettings {
-    fn build(&self) -> Result<Box<dyn Task>, Box<dyn Error + Send + Sync>> {
-        if self.cases == 0 {
-            return Err("task.cases: must be at least 1".into());
-        }
-        Ok(Box::new(Max { cases: self.cases }))
-    }
-}
+// The task of `sprout-evolve`'s custom-task example: `impl Task for Max` and its
+// settings `MaxSettings` (`task: (cases: 20)`), which implement `TaskDescription`.
+#[allow(dead_code)]
+#[path = "../../evolve/examples/custom_task.rs"]
+mod custom_task;
+use custom_task::MaxSettings;
 
 fn experiment() -> Experiment<MaxSettings> {
     Experiment {
@@ -88,7 +41,7 @@ fn experiment() -> Experiment<MaxSettings> {
             add_connection_prob: 0.2,
             ..NeatConfig::default()
         },
-        task: MaxSettings { cases: 20 },
+        task: MaxSettings::new(20),
     }
 }
 

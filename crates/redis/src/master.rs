@@ -13,26 +13,45 @@ use sprout_evolve::{EvolveError, Experiment, TaskDescription};
 use crate::error::FarmError;
 use crate::keys;
 use crate::link::{BLOCK, Link};
-use crate::message::{Entry, PROTOCOL, ResultBody, TaskBody, VERSION, fnv1a, read_reply};
+use crate::message::{Entry, ResultBody, TaskBody, fnv1a, read_reply, with_header};
 use crate::options::FarmOptions;
 use crate::wire::Writer;
 use crate::worker::{WorkerOptions, create_group, serve};
 
-/// What the master sees while a generation is out, for a progress bar.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What the master sees while a generation is out, for a progress bar or a log
+/// line (`Display`), or a JSON log line (`Serialize`: these field names).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct FarmStatus {
     /// The generation being evaluated.
     pub generation: u64,
     /// Workers with a live heartbeat (the master's own local threads count as one).
     pub workers: usize,
     /// Their evaluation threads.
+    #[serde(rename = "worker_threads")]
     pub threads: usize,
     /// Chunks posted and not yet answered.
+    #[serde(rename = "tasks_in_flight")]
     pub chunks_in_flight: usize,
     /// Genomes with a result.
+    #[serde(rename = "genomes_evaluated")]
     pub genomes_done: usize,
     /// Genomes of the generation.
     pub genomes: usize,
+}
+
+impl std::fmt::Display for FarmStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "gen {} on redis: {}/{} evaluated  workers {} ({} threads)  tasks in flight {}",
+            self.generation,
+            self.genomes_done,
+            self.genomes,
+            self.workers,
+            self.threads,
+            self.chunks_in_flight
+        )
+    }
 }
 
 type StatusFn = Box<dyn Fn(&FarmStatus) + Send + Sync>;
@@ -308,17 +327,7 @@ impl Master {
                 pipe.cmd("DEL").arg(key).ignore();
             }
             for (k, body) in bodies.iter().enumerate() {
-                pipe.cmd("XADD")
-                    .arg(keys::TASKS)
-                    .arg("*")
-                    .arg("v")
-                    .arg(PROTOCOL)
-                    .arg("sprout")
-                    .arg(VERSION)
-                    .arg("run")
-                    .arg(&run)
-                    .arg("gen")
-                    .arg(generation)
+                with_header(pipe.cmd("XADD").arg(keys::TASKS).arg("*"), &run, generation)
                     .arg("seed")
                     .arg(seed)
                     .arg("chunk")

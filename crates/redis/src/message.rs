@@ -18,6 +18,23 @@ pub const PROTOCOL: u32 = 1;
 /// The Sprout version in every message, for the log line when protocols differ.
 pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// Appends the header every entry starts with (protocol, version, run,
+/// generation) to the command being built in `pipe`.
+pub(crate) fn with_header<'a>(
+    pipe: &'a mut redis::Pipeline,
+    run: &str,
+    generation: u64,
+) -> &'a mut redis::Pipeline {
+    pipe.arg("v")
+        .arg(PROTOCOL)
+        .arg("sprout")
+        .arg(VERSION)
+        .arg("run")
+        .arg(run)
+        .arg("gen")
+        .arg(generation)
+}
+
 /// 64-bit FNV-1a: a stable hash (the same on every machine and release) of a
 /// genome's text or a run's settings.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {

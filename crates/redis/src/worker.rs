@@ -14,8 +14,8 @@ use crate::error::FarmError;
 use crate::keys;
 use crate::link::{BLOCK, Link};
 use crate::message::{
-    Entry, PROTOCOL, Record, ResultBody, TaskBody, VERSION, autoclaim_reply, pending_deliveries,
-    read_reply,
+    Entry, PROTOCOL, Record, ResultBody, TaskBody, autoclaim_reply, pending_deliveries, read_reply,
+    with_header,
 };
 use crate::options::FarmOptions;
 
@@ -41,6 +41,16 @@ pub struct WorkerSummary {
     pub refused: u64,
     /// Chunks taken over from workers whose lease ran out.
     pub taken_over: u64,
+}
+
+impl std::fmt::Display for WorkerSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} chunks ({} genomes) evaluated, {} taken over from lost workers, {} messages refused",
+            self.chunks, self.genomes, self.taken_over, self.refused
+        )
+    }
 }
 
 /// A built experiment, cached per run.
@@ -418,36 +428,29 @@ impl<T: TaskDescription> Worker<T> {
         let key = keys::results(target.run, target.generation);
         let name = self.name.clone();
         self.link.run("XADD results", |con| {
-            redis::pipe()
-                .atomic()
-                .cmd("XADD")
-                .arg(&key)
-                .arg("*")
-                .arg("v")
-                .arg(PROTOCOL)
-                .arg("sprout")
-                .arg(VERSION)
-                .arg("run")
-                .arg(target.run)
-                .arg("gen")
-                .arg(target.generation)
-                .arg("chunk")
-                .arg(target.chunk)
-                .arg("worker")
-                .arg(&name)
-                .arg("body")
-                .arg(&body)
-                .ignore()
-                .cmd("EXPIRE")
-                .arg(&key)
-                .arg(keys::RUN_TTL_SECS)
-                .ignore()
-                .cmd("XACK")
-                .arg(keys::TASKS)
-                .arg(keys::GROUP)
-                .arg(&entry.id)
-                .ignore()
-                .query::<()>(con)
+            let mut pipe = redis::pipe();
+            with_header(
+                pipe.atomic().cmd("XADD").arg(&key).arg("*"),
+                target.run,
+                target.generation,
+            )
+            .arg("chunk")
+            .arg(target.chunk)
+            .arg("worker")
+            .arg(&name)
+            .arg("body")
+            .arg(&body)
+            .ignore()
+            .cmd("EXPIRE")
+            .arg(&key)
+            .arg(keys::RUN_TTL_SECS)
+            .ignore()
+            .cmd("XACK")
+            .arg(keys::TASKS)
+            .arg(keys::GROUP)
+            .arg(&entry.id)
+            .ignore()
+            .query::<()>(con)
         })
     }
 
