@@ -13,7 +13,7 @@ use sprout_evolve::{EvolveError, Experiment, TaskDescription};
 use crate::error::FarmError;
 use crate::keys;
 use crate::link::{BLOCK, Link};
-use crate::message::{Entry, ResultBody, TaskBody, fnv1a, read_reply, with_header};
+use crate::message::{Entry, ResultBody, TaskBody, dead_letter, fnv1a, read_reply, with_header};
 use crate::options::FarmOptions;
 use crate::wire::Writer;
 use crate::worker::{WorkerOptions, create_group, serve};
@@ -419,19 +419,7 @@ impl Master {
             keys::DEAD
         );
         self.link.run("XADD dead", |con| {
-            redis::cmd("XADD")
-                .arg(keys::DEAD)
-                .arg("MAXLEN")
-                .arg("~")
-                .arg(10_000)
-                .arg("*")
-                .arg("reason")
-                .arg(reason)
-                .arg("source")
-                .arg("results")
-                .arg("id")
-                .arg(&entry.id)
-                .query::<()>(con)
+            dead_letter(reason, "results", &entry.id).query::<()>(con)
         })
     }
 

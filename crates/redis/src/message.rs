@@ -35,6 +35,24 @@ pub(crate) fn with_header<'a>(
         .arg(generation)
 }
 
+/// The start of an `XADD` to the dead-letter stream (kept to its last ten
+/// thousand entries): why, from which stream, which entry.
+pub(crate) fn dead_letter(reason: &str, source: &str, id: &str) -> redis::Cmd {
+    let mut cmd = redis::cmd("XADD");
+    cmd.arg(crate::keys::DEAD)
+        .arg("MAXLEN")
+        .arg("~")
+        .arg(10_000)
+        .arg("*")
+        .arg("reason")
+        .arg(reason)
+        .arg("source")
+        .arg(source)
+        .arg("id")
+        .arg(id);
+    cmd
+}
+
 /// 64-bit FNV-1a: a stable hash (the same on every machine and release) of a
 /// genome's text or a run's settings.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {

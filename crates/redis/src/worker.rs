@@ -14,8 +14,8 @@ use crate::error::FarmError;
 use crate::keys;
 use crate::link::{BLOCK, Link};
 use crate::message::{
-    Entry, PROTOCOL, Record, ResultBody, TaskBody, autoclaim_reply, pending_deliveries, read_reply,
-    with_header,
+    Entry, PROTOCOL, Record, ResultBody, TaskBody, autoclaim_reply, dead_letter,
+    pending_deliveries, read_reply, with_header,
 };
 use crate::options::FarmOptions;
 
@@ -485,20 +485,8 @@ impl<T: TaskDescription> Worker<T> {
             entry.size() > self.options.max_message_bytes,
         );
         self.link.run("XADD dead", |con| {
-            let mut cmd = redis::cmd("XADD");
-            cmd.arg(keys::DEAD)
-                .arg("MAXLEN")
-                .arg("~")
-                .arg(10_000)
-                .arg("*")
-                .arg("reason")
-                .arg(reason)
-                .arg("worker")
-                .arg(&name)
-                .arg("source")
-                .arg(keys::TASKS)
-                .arg("id")
-                .arg(&entry.id);
+            let mut cmd = dead_letter(reason, keys::TASKS, &entry.id);
+            cmd.arg("worker").arg(&name);
             // Keep the message itself for inspection, unless it was too large.
             if !oversize {
                 for (k, v) in &entry.fields {
