@@ -716,3 +716,82 @@ fn passwords_work_and_a_wrong_one_is_a_clear_error() {
     );
     assert!(!text.contains("s3cret"), "the password leaked: {text}");
 }
+
+#[test]
+fn tls_works_and_a_certificate_that_does_not_verify_is_a_clear_error() {
+    let dir = xor_dir();
+    let (cert, key) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !made {
+        eprintln!("skipping: no openssl to make a test certificate");
+        return;
+    }
+    let tls_port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let Some(redis) = Redis::start(&[
+        "--tls-port",
+        &tls_port,
+        "--tls-cert-file",
+        cert,
+        "--tls-key-file",
+        key,
+        "--tls-ca-cert-file",
+        cert,
+        "--tls-auth-clients",
+        "no",
+    ]) else {
+        return;
+    };
+    while TcpStream::connect(("127.0.0.1", tls_port.parse::<u16>().unwrap())).is_err() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // A self-signed certificate does not verify: said at once, not retried.
+    let url = format!("rediss://127.0.0.1:{tls_port}");
+    let out = sprout(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "small.ron",
+            "--out",
+            "bad",
+            "--redis",
+            &url,
+        ],
+    );
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("certificate"), "{text}");
+    // Told to trust it, the run goes through TLS and is the local run.
+    let insecure = format!("{url}/#insecure");
+    sprout_ok(
+        dir.path(),
+        &[
+            "evolve",
+            "--config",
+            "small.ron",
+            "--out",
+            "farm",
+            "--redis",
+            &insecure,
+            "--local-threads",
+            "1",
+        ],
+    );
+    drop(redis);
+    assert_same_as_local(dir.path(), "small.ron");
+}

@@ -172,11 +172,13 @@ fn interrupted(e: &RedisError) -> bool {
     e.is_io_error() && e.to_string().contains("(os error 4)")
 }
 
+/// Errors that waiting will not fix: a wrong password, a bad URL, a server
+/// certificate that does not verify.
 fn is_auth_or_url(e: &RedisError) -> bool {
     matches!(
         e.kind(),
         redis::ErrorKind::AuthenticationFailed | redis::ErrorKind::InvalidClientConfig
-    )
+    ) || e.to_string().contains("certificate")
 }
 
 #[cfg(test)]
