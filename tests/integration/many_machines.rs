@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::util::{SMALL_XOR, signal, sprout, sprout_ok, stats_without_seconds};
 
 /// A redis-server of this test's own, killed when dropped.
-struct Redis {
+pub struct Redis {
     port: u16,
     child: Child,
     args: Vec<String>,
@@ -24,7 +24,7 @@ struct Redis {
 impl Redis {
     /// Starts a server with `extra` arguments, or `None` (with a message) when
     /// redis-server is not installed and CI did not ask for these tests.
-    fn start(extra: &[&str]) -> Option<Self> {
+    pub fn start(extra: &[&str]) -> Option<Self> {
         let installed = Command::new("redis-server")
             .arg("--version")
             .output()
@@ -60,7 +60,7 @@ impl Redis {
         Some(Self { port, child, args })
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
@@ -231,7 +231,7 @@ fn without_seconds(text: &str) -> String {
 }
 
 /// Runs `b` and `a` hold the same run: stats, champion, checkpoints.
-fn assert_same_run(dir: &Path, a: &str, b: &str) {
+pub fn assert_same_run(dir: &Path, a: &str, b: &str) {
     assert_eq!(
         stats_without_seconds(&dir.join(a).join("stats.csv")),
         stats_without_seconds(&dir.join(b).join("stats.csv")),

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::platformer::{SMALL_PLATFORMER, last_json};
-use crate::util::{TINY_XOR, dir_with_run, sprout_err};
+use crate::util::{TINY_XOR, dir_with_run, sprout_err, sprout_ok};
 
 /// The player's colour (`sprout_viewer::PLAYER_COLOR`, sRGB 0.9, 0.08, 0.08).
 const PLAYER_RGB: [u8; 3] = [230, 20, 20];
@@ -248,6 +248,56 @@ fn watch_screenshot_shows_the_first_champion_playing() {
         dir.path().join("run/champion.ron").exists(),
         "watch saves as evolve does"
     );
+}
+
+#[test]
+fn watch_over_redis_shows_the_run_the_workers_evaluate() {
+    if !window_tests_possible() {
+        return;
+    }
+    let Some(redis) = crate::many_machines::Redis::start(&[]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tiny.ron"), SMALL_PLATFORMER).unwrap();
+    let url = redis.url();
+    let out = sprout_in_window(
+        dir.path(),
+        &[
+            "watch",
+            "--config",
+            "tiny.ron",
+            "--generations",
+            "1",
+            "--out",
+            "farm",
+            "--redis",
+            &url,
+            "--local-threads",
+            "1",
+            "--screenshot",
+            "watch.png",
+            "--frames",
+            "20",
+        ],
+    );
+    assert!(out.contains("master of run"), "{out}");
+    let json = out
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .expect("the capture line");
+    check_shot(dir.path(), json, "watch.png");
+    let args = [
+        "evolve",
+        "--config",
+        "tiny.ron",
+        "--generations",
+        "1",
+        "--out",
+        "local",
+    ];
+    sprout_ok(dir.path(), &args);
+    crate::many_machines::assert_same_run(dir.path(), "local", "farm");
 }
 
 #[test]
