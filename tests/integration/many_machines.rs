@@ -110,6 +110,14 @@ fn spawn_server(args: &[String], port: u16) -> Child {
     child
 }
 
+/// A Redis server of the test's own, a directory made by `make`, and the
+/// server's URL; `None` when the Redis tests skip.
+fn set_up(make: fn() -> tempfile::TempDir) -> Option<(Redis, tempfile::TempDir, String)> {
+    let redis = Redis::start(&[])?;
+    let url = redis.url();
+    Some((redis, make(), url))
+}
+
 /// Starts `sprout args` in `dir` with piped output.
 fn spawn(dir: &Path, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_sprout"))
@@ -266,11 +274,9 @@ fn wait_for(path: &Path, limit: Duration) {
 
 #[test]
 fn one_two_or_three_workers_give_the_local_run_bit_for_bit() {
-    let Some(redis) = Redis::start(&[]) else {
+    let Some((redis, dir, url)) = set_up(xor_dir) else {
         return;
     };
-    let dir = xor_dir();
-    let url = redis.url();
     sprout_ok(
         dir.path(),
         &["evolve", "--config", "small.ron", "--out", "local"],
@@ -309,11 +315,9 @@ fn one_two_or_three_workers_give_the_local_run_bit_for_bit() {
 
 #[test]
 fn a_master_with_local_threads_needs_no_worker() {
-    let Some(redis) = Redis::start(&[]) else {
+    let Some((_redis, dir, url)) = set_up(xor_dir) else {
         return;
     };
-    let dir = xor_dir();
-    let url = redis.url();
     sprout_ok(
         dir.path(),
         &["evolve", "--config", "small.ron", "--out", "local"],
@@ -337,11 +341,9 @@ fn a_master_with_local_threads_needs_no_worker() {
 
 #[test]
 fn a_worker_killed_mid_generation_loses_nothing() {
-    let Some(redis) = Redis::start(&[]) else {
+    let Some((redis, dir, url)) = set_up(slow_dir) else {
         return;
     };
-    let dir = slow_dir();
-    let url = redis.url();
     let lease = ["--lease", "1"];
     let mut doomed = worker(dir.path(), &url, "doomed", 1, &lease);
     let survivor = worker(dir.path(), &url, "survivor", 1, &lease);
@@ -380,11 +382,9 @@ fn a_worker_killed_mid_generation_loses_nothing() {
 
 #[test]
 fn a_slow_worker_keeps_its_lease_by_its_heartbeat() {
-    let Some(redis) = Redis::start(&[]) else {
+    let Some((_redis, dir, url)) = set_up(slow_dir) else {
         return;
     };
-    let dir = slow_dir();
-    let url = redis.url();
     // Chunks of 12 genomes take over a second; the lease is 0.3 s.
     let lease = ["--lease", "0.3"];
     let a = worker(dir.path(), &url, "a", 1, &lease);
@@ -409,11 +409,9 @@ fn a_slow_worker_keeps_its_lease_by_its_heartbeat() {
 
 #[test]
 fn a_worker_joins_mid_run_and_a_stopped_one_hands_its_task_back_at_once() {
-    let Some(redis) = Redis::start(&[]) else {
+    let Some((_redis, dir, url)) = set_up(slow_dir) else {
         return;
     };
-    let dir = slow_dir();
-    let url = redis.url();
     // A long lease: if the stopped worker kept its chunk, the run would stall
     // for a minute.
     let lease = ["--lease", "60"];
@@ -467,11 +465,9 @@ fn a_worker_joins_mid_run_and_a_stopped_one_hands_its_task_back_at_once() {
 
 #[test]
 fn a_killed_master_resumes_from_its_checkpoint_and_finishes_as_the_local_run() {
-    let Some(redis) = Redis::start(&[]) else {
+    let Some((_redis, dir, url)) = set_up(slow_dir) else {
         return;
     };
-    let dir = slow_dir();
-    let url = redis.url();
     let w = worker(dir.path(), &url, "w", 2, &[]);
     let mut master = spawn(
         dir.path(),
@@ -494,11 +490,9 @@ fn a_killed_master_resumes_from_its_checkpoint_and_finishes_as_the_local_run() {
 
 #[test]
 fn redis_restarting_mid_run_is_waited_out_and_the_run_is_unchanged() {
-    let Some(mut redis) = Redis::start(&[]) else {
+    let Some((mut redis, dir, url)) = set_up(slow_dir) else {
         return;
     };
-    let dir = slow_dir();
-    let url = redis.url();
     let w = worker(dir.path(), &url, "w", 2, &[]);
     let mut master = spawn(
         dir.path(),
@@ -521,11 +515,9 @@ fn redis_restarting_mid_run_is_waited_out_and_the_run_is_unchanged() {
 
 #[test]
 fn redis_gone_for_good_stops_the_run_with_a_clear_error_and_a_checkpoint() {
-    let Some(mut redis) = Redis::start(&[]) else {
+    let Some((mut redis, dir, url)) = set_up(slow_dir) else {
         return;
     };
-    let dir = slow_dir();
-    let url = redis.url();
     let w = worker(dir.path(), &url, "w", 2, &["--redis-timeout", "2"]);
     let mut master = spawn(
         dir.path(),
@@ -559,11 +551,9 @@ fn redis_gone_for_good_stops_the_run_with_a_clear_error_and_a_checkpoint() {
 
 #[test]
 fn messages_that_do_not_parse_go_to_the_dead_letter_stream_and_the_worker_keeps_serving() {
-    let Some(redis) = Redis::start(&[]) else {
+    let Some((redis, dir, url)) = set_up(xor_dir) else {
         return;
     };
-    let dir = xor_dir();
-    let url = redis.url();
     let w = worker(dir.path(), &url, "w", 1, &[]);
     std::thread::sleep(Duration::from_millis(500));
     redis.cli(&[
@@ -620,11 +610,9 @@ fn messages_that_do_not_parse_go_to_the_dead_letter_stream_and_the_worker_keeps_
 
 #[test]
 fn a_chunk_that_keeps_failing_is_reported_by_genome_id() {
-    let Some(redis) = Redis::start(&[]) else {
+    let Some((redis, dir, url)) = set_up(xor_dir) else {
         return;
     };
-    let dir = xor_dir();
-    let url = redis.url();
     let settings = ["--lease", "0.2", "--max-deliveries", "1"];
     let mut master = spawn(
         dir.path(),
