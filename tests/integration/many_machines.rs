@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{SMALL_XOR, signal, sprout, sprout_ok, stats_without_seconds};
+use crate::util::{SMALL_XOR, signal, sprout, sprout_ok};
 
 /// A redis-server of this test's own, killed when dropped.
 pub struct Redis {
@@ -238,18 +238,10 @@ fn without_seconds(text: &str) -> String {
     out
 }
 
-/// Runs `b` and `a` hold the same run: stats, champion, checkpoints.
+/// Runs `b` and `a` hold the same run: stats and champion (as the other
+/// reproducibility tests check them), and every checkpoint.
 pub fn assert_same_run(dir: &Path, a: &str, b: &str) {
-    assert_eq!(
-        stats_without_seconds(&dir.join(a).join("stats.csv")),
-        stats_without_seconds(&dir.join(b).join("stats.csv")),
-        "stats.csv of {a} and {b}"
-    );
-    assert_eq!(
-        std::fs::read_to_string(dir.join(a).join("champion.ron")).unwrap(),
-        std::fs::read_to_string(dir.join(b).join("champion.ron")).unwrap(),
-        "champion.ron of {a} and {b}"
-    );
+    crate::util::assert_same_run(dir, a, b);
     assert_same_checkpoints(dir, a, b);
 }
 

@@ -79,7 +79,6 @@ pub fn serve<T: TaskDescription>(
             format!("worker {name}"),
         )?,
         options: options.farm.clone(),
-        threads: pool.current_num_threads(),
         pool,
         name,
         runs: HashMap::new(),
@@ -91,7 +90,9 @@ pub fn serve<T: TaskDescription>(
     };
     eprintln!(
         "worker {}: serving {} with {} threads (protocol {PROTOCOL})",
-        worker.name, worker.link.url, worker.threads
+        worker.name,
+        worker.link.url,
+        worker.pool.current_num_threads()
     );
     worker.ensure_group()?;
     while !stop.load(Ordering::Relaxed) {
@@ -123,7 +124,6 @@ struct Worker<T> {
     link: Link,
     options: FarmOptions,
     pool: rayon::ThreadPool,
-    threads: usize,
     name: String,
     runs: HashMap<String, Built<T>>,
     summary: WorkerSummary,
@@ -166,7 +166,7 @@ impl<T: TaskDescription> Worker<T> {
         {
             return Ok(());
         }
-        let (key, threads) = (keys::worker(&self.name), self.threads);
+        let (key, threads) = (keys::worker(&self.name), self.pool.current_num_threads());
         self.link.run("SET", |con| {
             redis::cmd("SET")
                 .arg(&key)
