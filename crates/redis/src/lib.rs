@@ -26,6 +26,7 @@
 
 mod error;
 pub mod keys;
+mod lease;
 mod link;
 mod master;
 mod message;

@@ -58,11 +58,9 @@ impl Link {
         Ok(link)
     }
 
-    /// A second, independent connection (for a heartbeat thread).
-    pub fn another(&self) -> Result<Connection, FarmError> {
-        self.client
-            .get_connection_with_timeout(Duration::from_secs(5))
-            .map_err(|e| self.unreachable(Duration::ZERO, &e))
+    /// The client, for a connection of another thread's own.
+    pub fn client(&self) -> Client {
+        self.client.clone()
     }
 
     fn unreachable(&self, waited: Duration, e: &RedisError) -> FarmError {

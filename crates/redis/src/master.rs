@@ -6,14 +6,15 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use sprout_evolve::evaluator::{Batch, Evaluator, Outcome};
 use sprout_evolve::{EvolveError, Experiment, TaskDescription};
 
 use crate::error::FarmError;
 use crate::keys;
 use crate::link::{BLOCK, Link};
-use crate::message::{Entry, ResultBody, TaskBody, dead_letter, fnv1a, read_reply, with_header};
+use crate::message::{
+    Entry, ResultBody, TaskBody, dead_letter, read_reply, wire_hash, with_header,
+};
 use crate::options::FarmOptions;
 use crate::wire::Writer;
 use crate::worker::{WorkerOptions, create_group, serve};
@@ -89,7 +90,8 @@ struct Master {
 
 impl RedisEvaluator {
     /// Connects to Redis as the master of `experiment`'s run. `chunk` genomes go
-    /// in one task (default: enough chunks for four per worker thread);
+    /// in one task (default: one chunk per worker thread when a generation is
+    /// short, else chunks that shrink as the generation is handed out);
     /// `local_threads` > 0 also evaluates on this machine, as a worker of its own.
     pub fn new<T: TaskDescription + Send + 'static>(
         farm: &FarmOptions,
@@ -167,12 +169,50 @@ impl Evaluator for RedisEvaluator {
     }
 }
 
+/// A thread's share of a generation below which one chunk per thread is
+/// fastest: each further chunk costs a round trip through Redis (0.1 ms on
+/// loopback here, and a time slice more whenever the cores are busy), more
+/// than the imbalance it would save. Measured with
+/// `scripts/bench_many_machines.sh` (ARCHITECTURE.md, "Many machines").
+const SHARE_FOR_ONE_CHUNK: f64 = 0.040;
+
+/// Cuts the genomes `missing` into chunks for `threads` worker threads whose
+/// share of the generation takes about `share` seconds.
+///
+/// The genomes are shuffled (by a hash of their index, so the plan is the same
+/// every time) because neighbours in the population are often of one species
+/// and cost alike. Then, unless the share is short, chunk sizes shrink as the
+/// generation is handed out (guided self-scheduling: each chunk is a share of
+/// what is left), so the threads that draw cheap genomes come back for more and
+/// all finish at about the same time.
+fn plan_chunks(missing: &[usize], threads: usize, share: f64) -> Vec<Vec<usize>> {
+    let mut order = missing.to_vec();
+    order.sort_by_key(|&i| (i as u64 ^ 0x5851_f42d_4c95_7f2d).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    if share < SHARE_FOR_ONE_CHUNK {
+        let size = order.len().div_ceil(threads);
+        return order.chunks(size).map(<[usize]>::to_vec).collect();
+    }
+    let smallest = order.len().div_ceil(threads * 8).max(1);
+    let mut chunks = Vec::new();
+    let mut rest = order.as_slice();
+    while !rest.is_empty() {
+        let size = rest
+            .len()
+            .div_ceil(threads * 2)
+            .max(smallest)
+            .min(rest.len());
+        let (chunk, tail) = rest.split_at(size);
+        chunks.push(chunk.to_vec());
+        rest = tail;
+    }
+    chunks
+}
+
 /// One generation being collected.
 struct Generation<'a> {
     batch: &'a Batch<'a>,
-    /// Each genome's wire bytes, and their hash.
-    wires: Vec<Vec<u8>>,
-    hashes: Vec<u64>,
+    /// Each genome's wire bytes and their hash, once encoded.
+    wires: Vec<Option<(Vec<u8>, u64)>>,
     outcomes: Vec<Option<Outcome>>,
     done: usize,
     /// Entry ids of the chunks posted, with their genome indices.
@@ -181,25 +221,28 @@ struct Generation<'a> {
     last: String,
 }
 
+impl Generation<'_> {
+    /// Genome `i`'s wire bytes and their hash, encoded on first use.
+    fn wire(&mut self, i: usize) -> &(Vec<u8>, u64) {
+        self.wires[i].get_or_insert_with(|| {
+            let genome = &self.batch.genomes[i];
+            let mut w = Writer::for_genome(genome);
+            w.genome(genome);
+            let hash = wire_hash(&w.bytes);
+            (w.bytes, hash)
+        })
+    }
+}
+
 impl Master {
     fn evaluate(&mut self, batch: &Batch<'_>) -> Result<Vec<Outcome>, FarmError> {
-        let wires: Vec<Vec<u8>> = batch
-            .genomes
-            .par_iter()
-            .map(|g| {
-                let mut w = Writer::default();
-                w.genome(g);
-                w.bytes
-            })
-            .collect();
         let mut round = Generation {
             batch,
+            wires: batch.genomes.iter().map(|_| None).collect(),
             outcomes: batch.genomes.iter().map(|_| None).collect(),
             done: 0,
             posted: Vec::new(),
             last: "0-0".into(),
-            hashes: wires.par_iter().map(|w| fnv1a(w)).collect(),
-            wires,
         };
         let key = keys::results(&self.run, batch.generation);
         if !self.published {
@@ -285,57 +328,66 @@ impl Master {
         if missing.is_empty() {
             return Ok(());
         }
-        let size = match self.chunk {
-            Some(size) => size,
+        let chunks = match self.chunk {
+            Some(size) => missing.chunks(size).map(<[usize]>::to_vec).collect(),
             None => {
-                // Four chunks per worker thread balance uneven evaluations; when
-                // a thread's share of the generation takes under 40 ms (as the
-                // last generation measured), each round trip counts, and one
-                // chunk per thread is faster.
                 let threads = self.live_workers()?.1.max(self.local_threads).max(1);
                 let share = self
                     .seconds_per_genome
                     .map_or(f64::INFINITY, |s| s * missing.len() as f64 / threads as f64);
-                let per_thread = if share < 0.040 { 1 } else { 4 };
-                missing.len().div_ceil(threads * per_thread).clamp(1, 256)
+                plan_chunks(&missing, threads, share)
             }
         };
-        let chunks: Vec<Vec<usize>> = missing.chunks(size).map(<[usize]>::to_vec).collect();
-        let bodies: Vec<Vec<u8>> = chunks
-            .iter()
-            .map(|chunk| {
-                TaskBody::encode(chunk.iter().map(|&i| {
-                    let id = round.batch.genomes[i].id;
-                    (i as u32, id, round.wires[i].as_slice(), round.hashes[i])
-                }))
-            })
-            .collect();
         let (run, seed, generation) = (self.run.clone(), self.seed, round.batch.generation);
-        let leftovers = self.leftovers.take();
-        let ids: Vec<String> = self.link.run("XADD tasks", |con| {
-            let mut pipe = redis::pipe();
-            pipe.cmd("SET")
-                .arg(keys::current(&run))
-                .arg(generation)
-                .arg("EX")
-                .arg(keys::RUN_TTL_SECS)
-                .ignore();
-            if let Some((ids, key)) = &leftovers {
-                for ids in ids.chunks(512) {
-                    pipe.cmd("XDEL").arg(keys::TASKS).arg(ids).ignore();
-                }
-                pipe.cmd("DEL").arg(key).ignore();
+        let mut prelude = vec![redis::cmd("SET")];
+        prelude[0]
+            .arg(keys::current(&run))
+            .arg(generation)
+            .arg("EX")
+            .arg(keys::RUN_TTL_SECS);
+        if let Some((ids, key)) = self.leftovers.take() {
+            for ids in ids.chunks(512) {
+                prelude.push(redis::cmd("XDEL").arg(keys::TASKS).arg(ids).clone());
             }
-            for (k, body) in bodies.iter().enumerate() {
-                with_header(pipe.cmd("XADD").arg(keys::TASKS).arg("*"), &run, generation)
+            prelude.push(redis::cmd("DEL").arg(key).clone());
+        }
+        // Each chunk is encoded and sent before the next is encoded, and the
+        // replies are read at the end: the first worker starts while the
+        // master is still encoding the rest.
+        let ids: Vec<String> = self.link.run("XADD tasks", |con| {
+            for cmd in &prelude {
+                con.send_packed_command(&cmd.get_packed_command())?;
+            }
+            for (k, chunk) in chunks.iter().enumerate() {
+                for &i in chunk {
+                    round.wire(i);
+                }
+                let body = TaskBody::encode(chunk.iter().map(|&i| {
+                    let (bytes, hash) = round.wires[i].as_ref().expect("just encoded");
+                    (i as u32, round.batch.genomes[i].id, bytes.as_slice(), *hash)
+                }));
+                let mut xadd = redis::cmd("XADD");
+                with_header(xadd.arg(keys::TASKS).arg("*"), &run, generation)
                     .arg("seed")
                     .arg(seed)
                     .arg("chunk")
                     .arg(k)
                     .arg("body")
                     .arg(body);
+                con.send_packed_command(&xadd.get_packed_command())?;
             }
-            pipe.query(con)
+            // Every reply is read before any error is returned, so the
+            // connection stays in step.
+            let replies: Vec<redis::RedisResult<redis::Value>> = (0..prelude.len() + chunks.len())
+                .map(|_| con.recv_response().and_then(redis::Value::extract_error))
+                .collect();
+            let mut replies = replies
+                .into_iter()
+                .collect::<redis::RedisResult<Vec<_>>>()?;
+            replies
+                .drain(prelude.len()..)
+                .map(|id| redis::from_redis_value::<String>(id).map_err(Into::into))
+                .collect()
         })?;
         round.posted.extend(ids.into_iter().zip(chunks));
         Ok(())
@@ -384,7 +436,7 @@ impl Master {
                     let i = record.index as usize;
                     let fits = i < round.outcomes.len()
                         && round.batch.genomes[i].id == record.id
-                        && round.hashes[i] == record.hash;
+                        && round.wire(i).1 == record.hash;
                     if fits && round.outcomes[i].is_none() {
                         round.outcomes[i] = Some((record.evaluation, record.learned));
                         round.done += 1;

@@ -3,6 +3,7 @@
 //! `sprout worker` command, your own task in a binary of yours).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -12,6 +13,7 @@ use sprout_task::Task;
 
 use crate::error::FarmError;
 use crate::keys;
+use crate::lease::LeaseKeeper;
 use crate::link::{BLOCK, Link};
 use crate::message::{
     Entry, PROTOCOL, Record, ResultBody, TaskBody, autoclaim_reply, dead_letter,
@@ -63,30 +65,34 @@ struct Built<T> {
 /// every half second, and between genomes of a chunk: an unfinished chunk is
 /// handed back at once), then returns what it did. Redis going away is waited
 /// out up to `reconnect_timeout`.
-pub fn serve<T: TaskDescription>(
+pub fn serve<T: TaskDescription + Send>(
     options: &WorkerOptions,
     stop: &AtomicBool,
 ) -> Result<WorkerSummary, FarmError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .build()
-        .map_err(|e| FarmError::Threads(e.to_string()))?;
+    let pool = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(options.threads)
+            .build()
+            .map_err(|e| FarmError::Threads(e.to_string()))?,
+    );
     let name = options.name.clone().unwrap_or_else(default_name);
+    let link = Link::open(
+        &options.farm.url,
+        options.farm.reconnect_timeout,
+        format!("worker {name}"),
+    )?;
+    let lease = LeaseKeeper::start(link.client(), name.clone(), options.farm.lease);
     let mut worker = Worker::<T> {
-        link: Link::open(
-            &options.farm.url,
-            options.farm.reconnect_timeout,
-            format!("worker {name}"),
-        )?,
+        link,
         options: options.farm.clone(),
-        pool,
+        pool: Arc::clone(&pool),
         name,
         runs: HashMap::new(),
         summary: WorkerSummary::default(),
         announced: None,
         claimed_at: None,
         idle: true,
-        heartbeat: None,
+        lease,
     };
     eprintln!(
         "worker {}: serving {} with {} threads (protocol {PROTOCOL})",
@@ -94,18 +100,9 @@ pub fn serve<T: TaskDescription>(
         worker.link.url,
         worker.pool.current_num_threads()
     );
-    worker.ensure_group()?;
-    while !stop.load(Ordering::Relaxed) {
-        worker.announce()?;
-        if worker.link.reconnected {
-            worker.link.reconnected = false;
-            worker.ensure_group()?;
-        }
-        if let Some((entry, claimed)) = worker.next_entry()? {
-            worker.handle(&entry, claimed, stop)?;
-        }
-    }
-    worker.leave()?;
+    // The loop runs on a thread of the pool: a chunk's evaluation starts on
+    // this thread, with no hand-over to another one.
+    pool.install(|| worker.serve(stop))?;
     Ok(worker.summary)
 }
 
@@ -123,7 +120,7 @@ fn default_name() -> String {
 struct Worker<T> {
     link: Link,
     options: FarmOptions,
-    pool: rayon::ThreadPool,
+    pool: Arc<rayon::ThreadPool>,
     name: String,
     runs: HashMap<String, Built<T>>,
     summary: WorkerSummary,
@@ -132,8 +129,8 @@ struct Worker<T> {
     claimed_at: Option<Instant>,
     /// The last read found no new chunk.
     idle: bool,
-    /// The heartbeat's own connection, kept between chunks.
-    heartbeat: Option<redis::Connection>,
+    /// Renews the lease of the chunk being evaluated.
+    lease: LeaseKeeper,
 }
 
 /// Creates the consumer group (and the stream) unless it exists.
@@ -153,7 +150,32 @@ pub(crate) fn create_group(link: &mut Link) -> Result<(), FarmError> {
     })
 }
 
-impl<T: TaskDescription> Worker<T> {
+impl<T: TaskDescription + Send> Worker<T> {
+    fn serve(&mut self, stop: &AtomicBool) -> Result<(), FarmError> {
+        self.ensure_group()?;
+        let mut read_ahead = None;
+        while !stop.load(Ordering::Relaxed) {
+            self.announce()?;
+            if self.link.reconnected {
+                self.link.reconnected = false;
+                self.ensure_group()?;
+            }
+            // A chunk read in the round trip that delivered the last one, or
+            // else one read now.
+            let next = match read_ahead.take() {
+                Some(entry) => Some((entry, false)),
+                None => self.next_entry()?,
+            };
+            if let Some((entry, claimed)) = next {
+                read_ahead = self.handle(&entry, claimed, stop)?;
+            }
+        }
+        if let Some(entry) = read_ahead {
+            self.hand_back(&entry)?;
+        }
+        self.leave()
+    }
+
     fn ensure_group(&mut self) -> Result<(), FarmError> {
         create_group(&mut self.link)
     }
@@ -254,26 +276,31 @@ impl<T: TaskDescription> Worker<T> {
     }
 
     /// Evaluates one chunk, or refuses it, or skips it when stale.
-    fn handle(&mut self, entry: &Entry, claimed: bool, stop: &AtomicBool) -> Result<(), FarmError> {
+    fn handle(
+        &mut self,
+        entry: &Entry,
+        claimed: bool,
+        stop: &AtomicBool,
+    ) -> Result<Option<Entry>, FarmError> {
         if entry.size() > self.options.max_message_bytes {
             let reason = format!(
                 "{} bytes, more than the limit of {}",
                 entry.size(),
                 self.options.max_message_bytes
             );
-            return self.refuse(entry, &reason, None);
+            return self.refuse(entry, &reason, None).map(|()| None);
         }
         let (run, generation) = match entry.header() {
             Ok(header) => header,
-            Err(reason) => return self.refuse(entry, &reason, None),
+            Err(reason) => return self.refuse(entry, &reason, None).map(|()| None),
         };
         let body = match entry.body().and_then(TaskBody::decode) {
             Ok(body) => body,
-            Err(reason) => return self.refuse(entry, &reason, None),
+            Err(reason) => return self.refuse(entry, &reason, None).map(|()| None),
         };
         let seed = match entry.number("seed") {
             Ok(seed) => seed,
-            Err(reason) => return self.refuse(entry, &reason, None),
+            Err(reason) => return self.refuse(entry, &reason, None).map(|()| None),
         };
         let target = Target {
             run: &run,
@@ -292,7 +319,7 @@ impl<T: TaskDescription> Worker<T> {
                     .query::<Option<u64>>(con)
             })?;
             if current != Some(generation) {
-                return self.ack(entry);
+                return self.ack(entry).map(|()| None);
             }
             self.deliveries(&entry.id)?
         } else {
@@ -303,63 +330,62 @@ impl<T: TaskDescription> Worker<T> {
                 "delivered {deliveries} times, more than max_deliveries = {}",
                 self.options.max_deliveries
             );
-            return self.refuse(entry, &reason, Some((&target, deliveries)));
+            return self
+                .refuse(entry, &reason, Some((&target, deliveries)))
+                .map(|()| None);
         }
         if let Err(reason) = self.build(&run) {
-            return self.refuse(entry, &reason, Some((&target, deliveries)));
+            return self
+                .refuse(entry, &reason, Some((&target, deliveries)))
+                .map(|()| None);
         }
         let built = &self.runs[&run];
         let (task, neat) = (built.task.as_ref(), &built.experiment.neat);
-        // The heartbeat renews the lease on its own connection (kept between
-        // chunks) until the chunk is done; the channel wakes it at once then.
-        let beat = self.heartbeat.take().or_else(|| self.link.another().ok());
-        let (done, wait) = std::sync::mpsc::channel::<()>();
-        let (name, id, lease) = (self.name.clone(), entry.id.clone(), self.options.lease);
-        let pool = &self.pool;
-        let (records, beat) = std::thread::scope(|scope| {
-            let beating = beat.map(|mut con| {
-                scope.spawn(move || {
-                    heartbeat(&mut con, &name, &id, lease, &wait);
-                    con
+        self.lease.hold(Some(&entry.id));
+        let records = self.pool.install(|| {
+            body.genomes
+                .par_iter()
+                .map(|framed| {
+                    if stop.load(Ordering::Relaxed) {
+                        return Ok(None);
+                    }
+                    let genome = framed.genome()?;
+                    let (evaluation, learned) =
+                        evaluate_learned(task, &genome, neat, seed, generation);
+                    Ok(Some(Record {
+                        index: framed.index,
+                        id: genome.id,
+                        hash: framed.hash,
+                        evaluation,
+                        learned,
+                    }))
                 })
-            });
-            let records = pool.install(|| {
-                body.genomes
-                    .par_iter()
-                    .map(|framed| {
-                        if stop.load(Ordering::Relaxed) {
-                            return Ok(None);
-                        }
-                        let genome = framed.genome()?;
-                        let (evaluation, learned) =
-                            evaluate_learned(task, &genome, neat, seed, generation);
-                        Ok(Some(Record {
-                            index: framed.index,
-                            id: genome.id,
-                            hash: framed.hash,
-                            evaluation,
-                            learned,
-                        }))
-                    })
-                    .collect::<Result<Option<Vec<_>>, String>>()
-            });
-            let _ = done.send(());
-            (records, beating.and_then(|t| t.join().ok()))
+                .collect::<Result<Option<Vec<_>>, String>>()
         });
-        self.heartbeat = beat;
+        self.lease.hold(None);
         let records = match records {
             Ok(records) => records,
-            Err(reason) => return self.refuse(entry, &reason, Some((&target, deliveries))),
+            Err(reason) => {
+                return self
+                    .refuse(entry, &reason, Some((&target, deliveries)))
+                    .map(|()| None);
+            }
         };
         match records {
             Some(records) => {
                 let n = records.len() as u64;
-                self.deliver(entry, &target, &ResultBody::Evaluated(records))?;
+                // Reading the next chunk in the same round trip saves one per
+                // chunk, unless it is time to look for chunks to take over.
+                let read_ahead = self
+                    .claimed_at
+                    .is_some_and(|t| t.elapsed() < self.options.lease / 4);
+                let next =
+                    self.deliver(entry, &target, &ResultBody::Evaluated(records), read_ahead)?;
                 self.summary.chunks += 1;
                 self.summary.genomes += n;
-                Ok(())
+                Ok(next)
             }
-            None => self.hand_back(entry),
+            None => self.hand_back(entry).map(|()| None),
         }
     }
 
@@ -417,41 +443,68 @@ impl<T: TaskDescription> Worker<T> {
         Ok(())
     }
 
-    /// Writes the chunk's results and acknowledges the chunk, atomically.
+    /// Writes the chunk's results and acknowledges the chunk, atomically; with
+    /// `read_next`, reads the next new chunk in the same transaction (without
+    /// waiting for one).
     fn deliver(
         &mut self,
         entry: &Entry,
         target: &Target<'_>,
         body: &ResultBody,
-    ) -> Result<(), FarmError> {
+        read_next: bool,
+    ) -> Result<Option<Entry>, FarmError> {
         let body = body.encode();
         let key = keys::results(target.run, target.generation);
         let name = self.name.clone();
-        self.link.run("XADD results", |con| {
-            let mut pipe = redis::pipe();
-            with_header(
-                pipe.atomic().cmd("XADD").arg(&key).arg("*"),
-                target.run,
-                target.generation,
-            )
+        let mut xadd = redis::cmd("XADD");
+        with_header(xadd.arg(&key).arg("*"), target.run, target.generation)
             .arg("chunk")
             .arg(target.chunk)
             .arg("worker")
             .arg(&name)
             .arg("body")
-            .arg(&body)
-            .ignore()
-            .cmd("EXPIRE")
-            .arg(&key)
-            .arg(keys::RUN_TTL_SECS)
-            .ignore()
-            .cmd("XACK")
-            .arg(keys::TASKS)
-            .arg(keys::GROUP)
-            .arg(&entry.id)
-            .ignore()
-            .query::<()>(con)
-        })
+            .arg(&body);
+        let reply = self.link.run("XADD results", |con| {
+            let mut pipe = redis::pipe();
+            pipe.atomic()
+                .add_command(xadd.clone())
+                .ignore()
+                .cmd("EXPIRE")
+                .arg(&key)
+                .arg(keys::RUN_TTL_SECS)
+                .ignore()
+                .cmd("XACK")
+                .arg(keys::TASKS)
+                .arg(keys::GROUP)
+                .arg(&entry.id)
+                .ignore();
+            if read_next {
+                // Inside MULTI, XREADGROUP does not block.
+                pipe.cmd("XREADGROUP")
+                    .arg("GROUP")
+                    .arg(keys::GROUP)
+                    .arg(&name)
+                    .arg("COUNT")
+                    .arg(1)
+                    .arg("STREAMS")
+                    .arg(keys::TASKS)
+                    .arg(">");
+            }
+            pipe.query::<Vec<redis::Value>>(con)
+        });
+        match reply {
+            Ok(reply) => Ok(reply
+                .first()
+                .and_then(|value| read_reply(value).into_iter().next())),
+            // A Redis that restarted empty has no group for the read-ahead.
+            // An error inside MULTI rolls nothing back: the results are
+            // written, so make the group again and read the next chunk anew.
+            Err(FarmError::Command { message, .. }) if message.contains("NOGROUP") => {
+                self.ensure_group()?;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn ack(&mut self, entry: &Entry) -> Result<(), FarmError> {
@@ -502,7 +555,7 @@ impl<T: TaskDescription> Worker<T> {
                     deliveries,
                     reason: format!("worker {}: {reason}", self.name),
                 };
-                self.deliver(entry, target, &body)
+                self.deliver(entry, target, &body, false).map(|_| ())
             }
             None => self.ack(entry),
         }
@@ -567,27 +620,4 @@ struct Target<'a> {
     generation: u64,
     chunk: &'a str,
     genome_ids: Vec<u64>,
-}
-
-/// Renews the lease of entry `id` every third of `lease` until `done` says the
-/// chunk is finished.
-fn heartbeat(
-    con: &mut redis::Connection,
-    name: &str,
-    id: &str,
-    lease: Duration,
-    done: &std::sync::mpsc::Receiver<()>,
-) {
-    let every = (lease / 3).max(Duration::from_millis(10));
-    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = done.recv_timeout(every) {
-        // JUSTID resets the idle time without counting a delivery.
-        let _ = redis::cmd("XCLAIM")
-            .arg(keys::TASKS)
-            .arg(keys::GROUP)
-            .arg(name)
-            .arg(0)
-            .arg(id)
-            .arg("JUSTID")
-            .query::<redis::Value>(con);
-    }
 }

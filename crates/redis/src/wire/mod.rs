@@ -13,6 +13,14 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
+    /// A writer with room for `genome` (about its size, so the buffer is not
+    /// grown and copied as it fills).
+    pub fn for_genome(genome: &Genome) -> Self {
+        Self {
+            bytes: Vec::with_capacity(16 + 10 * genome.nodes.len() + 24 * genome.conns.len()),
+        }
+    }
+
     pub fn u8(&mut self, v: u8) {
         self.bytes.push(v);
     }
