@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Distributed evaluation against local evaluation, side by side on this machine:
-# evaluations per second of `evolve` with 2 threads, and of a master with two
-# `sprout worker --threads 1` processes on a local redis-server; then what each
+# evaluations per second of `evolve` with 2 threads, and of a master (breeding on
+# 2 threads, as the local run does) with two `sprout worker --threads 1` processes
+# on a local redis-server. The platformer row is the whole default experiment
+# (100 generations, or fewer when 1-1 is cleared: the same in both). Then what each
 # genome costs the master, the workers and Redis (CPU time, Redis commands and
 # network bytes per genome), and redis-benchmark's XADD/XACK rates.
 #
@@ -10,7 +12,7 @@
 # redis-server, redis-cli and redis-benchmark (Debian's redis-server package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-platformer_generations="${1:-8}"
+platformer_generations="${1:-100}"
 xor_generations="${2:-200}"
 repetitions="${3:-5}"
 bin="$(realpath "${SPROUT_BIN:-${CARGO_TARGET_DIR:-target}/release/sprout}")"
@@ -74,7 +76,7 @@ compare() {
         evolve "$config" "$generations" "$work/$label-local-$rep" --threads 2
         local_rates+=("$(rate "$work/$label-local-$rep")")
         "$bin" evolve --config "$config" --generations "$generations" \
-            --out "$work/$label-farm-$rep" --quiet --redis "$url" --threads 1 >/dev/null &
+            --out "$work/$label-farm-$rep" --quiet --redis "$url" --threads 2 >/dev/null &
         local master=$! cpu=0
         while kill -0 "$master" 2>/dev/null; do
             cpu="$(cpu_of "$master" 2>/dev/null || echo "$cpu")"

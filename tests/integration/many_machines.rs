@@ -562,12 +562,13 @@ fn messages_that_do_not_parse_go_to_the_dead_letter_stream_and_the_worker_keeps_
         "0",
     ]);
     redis.cli(&["XADD", "sprout:tasks", "*", "hello", "world"]);
+    let protocol = sprout_redis::PROTOCOL.to_string();
     redis.cli(&[
         "XADD",
         "sprout:tasks",
         "*",
         "v",
-        "1",
+        &protocol,
         "run",
         "r",
         "gen",
@@ -774,4 +775,35 @@ fn tls_works_and_a_certificate_that_does_not_verify_is_a_clear_error() {
     );
     drop(redis);
     assert_same_as_local(dir.path(), "small.ron");
+}
+
+/// The JSON line of a `bench` run, without its wall-clock time.
+fn bench_json(stdout: &str) -> serde_json::Value {
+    let mut json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    json.as_object_mut()
+        .unwrap()
+        .remove("wall_seconds")
+        .unwrap();
+    json
+}
+
+#[test]
+fn a_benchmark_on_workers_counts_the_same_evaluations_as_on_this_machine() {
+    let Some((_redis, dir, url)) = set_up(xor_dir) else {
+        return;
+    };
+    let bench = ["bench", "xor", "--runs", "3", "--seed", "7", "--json"];
+    let local = bench_json(&sprout_ok(dir.path(), &bench));
+    assert_eq!(local["runs"], 3);
+    let mut workers = [
+        worker(dir.path(), &url, "w1", 1, &[]),
+        worker(dir.path(), &url, "w2", 2, &[]),
+    ];
+    let farm = sprout_ok(dir.path(), &[&bench[..], &["--redis", &url]].concat());
+    assert_eq!(bench_json(&farm), local, "{farm}");
+    // 143 is how a worker stopped by SIGTERM exits.
+    for child in &mut workers {
+        signal(child, "TERM");
+        assert_eq!(finish(child).0, Some(143));
+    }
 }

@@ -2,11 +2,13 @@
 //! `sprout worker` (a worker for the built-in tasks).
 
 use anyhow::Result;
-use sprout_evolve::Evaluator;
+use sprout_evolve::{Evaluator, EvolveError};
 use sprout_lab::SproutRun;
-use sprout_lab::tasks::TaskSpec;
-use sprout_redis::{FarmOptions, RedisEvaluator, WorkerOptions};
+use sprout_lab::bench::solve::EvaluatorFactory;
+use sprout_lab::tasks::{SproutExperiment, TaskSpec};
+use sprout_redis::{FarmError, FarmOptions, RedisEvaluator, WorkerOptions};
 
+use crate::progress::seconds;
 use crate::stop::Stop;
 
 /// Redis settings shared by masters and workers.
@@ -14,14 +16,14 @@ use crate::stop::Stop;
 pub struct RedisArgs {
     /// Seconds a worker may hold a chunk without a heartbeat before another
     /// worker takes it over.
-    #[arg(long, default_value_t = 30.0, value_parser = positive_seconds)]
+    #[arg(long, default_value_t = 30.0, value_parser = |t: &str| seconds(t, true))]
     pub lease: f64,
     /// Deliveries of one chunk after which it is reported as poisoned (by
     /// genome id) instead of being handed out again.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_deliveries: u64,
     /// Seconds to keep reconnecting when Redis goes away before giving up.
-    #[arg(long, default_value_t = 120.0, value_parser = positive_seconds)]
+    #[arg(long, default_value_t = 120.0, value_parser = |t: &str| seconds(t, true))]
     pub redis_timeout: f64,
 }
 
@@ -36,13 +38,6 @@ impl RedisArgs {
     }
 }
 
-fn positive_seconds(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(s) if s.is_finite() && s > 0.0 => Ok(s),
-        _ => Err(format!("`{text}` is not a number of seconds > 0")),
-    }
-}
-
 /// The master's options on `evolve` and `watch`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct MasterArgs {
@@ -53,7 +48,8 @@ pub struct MasterArgs {
     /// With --redis: also evaluate on this many threads of this machine.
     #[arg(long, default_value_t = 0, requires = "redis")]
     pub local_threads: usize,
-    /// With --redis: genomes per task (default: four tasks per worker thread).
+    /// With --redis: genomes per task (default: one task per worker thread, or
+    /// shrinking tasks when a generation is long).
     #[arg(long, requires = "redis", value_parser = clap::value_parser!(u64).range(1..))]
     pub chunk: Option<u64>,
     #[command(flatten)]
@@ -71,19 +67,26 @@ impl MasterArgs {
         let Some(url) = &self.redis else {
             return Ok(None);
         };
-        let evaluator = RedisEvaluator::new::<TaskSpec>(
-            &self.settings.options(url),
-            &run.experiment,
-            self.chunk.map(|c| c as usize),
-            self.local_threads,
-        )?
-        .on_status(report);
+        let evaluator = self.master(url, &run.experiment)?.on_status(report);
         let (run_id, url) = (evaluator.run_id(), sprout_redis::redact(url));
-        println!(
-            "master of run {run_id} on {url} (local threads: {})",
-            self.local_threads
-        );
+        let threads = self.local_threads;
+        println!("master of run {run_id} on {url} (local threads: {threads})");
         Ok(Some(Box::new(evaluator)))
+    }
+
+    /// With `--redis`, a master for each run of a benchmark.
+    pub fn evaluators(&self) -> Option<Box<EvaluatorFactory>> {
+        let (url, args) = (self.redis.clone()?, self.clone());
+        Some(Box::new(move |experiment| {
+            let master = args.master(&url, experiment);
+            let master = master.map_err(|e| EvolveError::Evaluator(e.to_string()))?;
+            Ok(Box::new(master) as Box<dyn Evaluator + Send + Sync>)
+        }))
+    }
+
+    fn master(&self, url: &str, task: &SproutExperiment) -> Result<RedisEvaluator, FarmError> {
+        let (options, chunk) = (self.settings.options(url), self.chunk.map(|c| c as usize));
+        RedisEvaluator::new::<TaskSpec>(&options, task, chunk, self.local_threads)
     }
 }
 

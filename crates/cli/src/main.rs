@@ -189,12 +189,21 @@ struct SolveArgs {
     /// First seed.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
-    threads: Option<usize>,
     /// Experiment file instead of the benchmark's built-in one.
     #[arg(long)]
     config: Option<PathBuf>,
+    #[command(flatten)]
+    out: BenchOutput,
+    #[command(flatten)]
+    farm: farm::MasterArgs,
+}
+
+/// Options every benchmark has.
+#[derive(clap::Args)]
+struct BenchOutput {
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
     /// End with one line holding a JSON object.
     #[arg(long)]
     json: bool,
@@ -232,12 +241,8 @@ enum BenchCommand {
         /// Level length in tiles (default: the training levels' length, or 150).
         #[arg(long)]
         length: Option<u32>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// End with one line holding a JSON object.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: BenchOutput,
     },
     /// Lifetime learning where it should matter, with significance tests: the
     /// T-maze with a moving reward and the platformer with controls that swap
@@ -259,18 +264,13 @@ enum BenchCommand {
         /// comma-separated). Default: all three.
         #[arg(long, value_delimiter = ',')]
         section: Vec<String>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// End with one line holding a JSON object.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: BenchOutput,
     },
     /// Agent-steps per second (simulation plus network) for a whole population.
     Throughput {
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        out: BenchOutput,
         /// How long to measure, in seconds.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
@@ -278,9 +278,6 @@ enum BenchCommand {
         /// networks play as they do in a real run.
         #[arg(long, default_value_t = 30)]
         warmup_generations: u64,
-        /// End with one line holding a JSON object.
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -386,11 +383,12 @@ fn bench_command(which: BenchCommand) -> Result<()> {
             Some(path) => load_experiment(Some(path))?,
             None => builtin_experiment(builtin)?,
         };
-        let runs = args.runs.unwrap_or(default_runs);
-        let generalization = name == "dpnv";
-        let report = thread_pool(args.threads)?
-            .install(|| bench::solve::solve(name, &experiment, runs, args.seed, generalization))?;
-        return print_report(&report, args.json);
+        let (runs, dpnv) = (args.runs.unwrap_or(default_runs), name == "dpnv");
+        let farm = args.farm.evaluators();
+        let solve =
+            |seed| bench::solve::solve(name, &experiment, runs, seed, dpnv, farm.as_deref());
+        let report = thread_pool(args.out.threads)?.install(|| solve(args.seed))?;
+        return print_report(&report, args.out.json);
     }
     match which {
         BenchCommand::Generalize {
@@ -399,8 +397,7 @@ fn bench_command(which: BenchCommand) -> Result<()> {
             levels,
             seed,
             length,
-            threads,
-            json,
+            out,
         } => {
             let request = bench::platformer::GeneralizeRequest {
                 genome,
@@ -410,16 +407,15 @@ fn bench_command(which: BenchCommand) -> Result<()> {
                 length,
             };
             let report =
-                thread_pool(threads)?.install(|| bench::platformer::generalize(&request))?;
-            print_report(&report, json)
+                thread_pool(out.threads)?.install(|| bench::platformer::generalize(&request))?;
+            print_report(&report, out.json)
         }
         BenchCommand::Plasticity {
             runs,
             seed,
             generations,
             section,
-            threads,
-            json,
+            out,
         } => {
             let request = bench::plasticity::PlasticityRequest {
                 runs,
@@ -427,22 +423,21 @@ fn bench_command(which: BenchCommand) -> Result<()> {
                 generations,
                 sections: section,
             };
-            let report = thread_pool(threads)?.install(|| {
+            let report = thread_pool(out.threads)?.install(|| {
                 bench::plasticity::plasticity(&request, |section| println!("{section}"))
             })?;
-            print_report(&report, json)
+            print_report(&report, out.json)
         }
         BenchCommand::Throughput {
-            threads,
+            out,
             seconds,
             warmup_generations,
-            json,
         } => {
-            let pool = thread_pool(threads)?;
+            let pool = thread_pool(out.threads)?;
             let threads = pool.current_num_threads();
             let report = pool
                 .install(|| bench::platformer::throughput(threads, seconds, warmup_generations))?;
-            print_report(&report, json)
+            print_report(&report, out.json)
         }
         _ => unreachable!("solve benchmarks are handled above"),
     }

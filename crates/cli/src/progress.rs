@@ -32,14 +32,16 @@ pub struct LogArgs {
     pub log_format: LogFormat,
     /// Fewest seconds between two progress lines (0: every generation). The
     /// last generation is always logged.
-    #[arg(long, default_value_t = 2.0, value_parser = non_negative_seconds)]
+    #[arg(long, default_value_t = 2.0, value_parser = |t: &str| seconds(t, false))]
     pub log_interval: f64,
 }
 
-fn non_negative_seconds(text: &str) -> Result<f64, String> {
+/// Parses a number of seconds ≥ 0, or > 0 when `positive`.
+pub fn seconds(text: &str, positive: bool) -> Result<f64, String> {
+    let bound = if positive { "> 0" } else { "≥ 0" };
     match text.parse::<f64>() {
-        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
-        _ => Err(format!("`{text}` is not a number of seconds ≥ 0")),
+        Ok(s) if s.is_finite() && s >= 0.0 && (s > 0.0 || !positive) => Ok(s),
+        _ => Err(format!("`{text}` is not a number of seconds {bound}")),
     }
 }
 
@@ -233,9 +235,9 @@ mod tests {
     }
 
     #[test]
-    fn negative_or_odd_intervals_are_refused() {
-        assert!(non_negative_seconds("-1").is_err());
-        assert!(non_negative_seconds("inf").is_err());
-        assert_eq!(non_negative_seconds("0.5"), Ok(0.5));
+    fn negative_odd_or_zero_positive_seconds_are_refused() {
+        assert!(seconds("-1", false).is_err() && seconds("inf", true).is_err());
+        assert_eq!(seconds("0.5", true).and(seconds("0", false)), Ok(0.0));
+        assert!(seconds("0", true).unwrap_err().contains("> 0"));
     }
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use sprout_evolve::{Budget, Evolution, TaskDescription};
+use sprout_evolve::{Budget, Evaluator, Evolution, EvolveError, TaskDescription};
 
 use super::{mean, median};
 use crate::error::LabError;
@@ -31,12 +31,19 @@ pub struct RunOutcome {
     pub verdict_score: Option<f64>,
 }
 
+/// Makes the evaluator of one run from its experiment (whose `seed` is the
+/// run's), for example a master on a Redis server's workers.
+pub type EvaluatorFactory =
+    dyn Fn(&SproutExperiment) -> Result<Box<dyn Evaluator + Send + Sync>, EvolveError> + Sync;
+
 /// Runs `experiment` once per seed in `seeds`, in parallel. Each run is the same
 /// pure function of (experiment, seed) that `sprout evolve` computes, and stops
-/// when solved.
+/// when solved. Genomes are evaluated on this machine, or by the evaluator
+/// `evaluators` makes for each run.
 pub fn run_many(
     experiment: &SproutExperiment,
     seeds: std::ops::Range<u64>,
+    evaluators: Option<&EvaluatorFactory>,
 ) -> Result<Vec<RunOutcome>, LabError> {
     let task = experiment
         .task
@@ -52,7 +59,24 @@ pub fn run_many(
         .into_par_iter()
         .map(|seed| {
             let mut evolution = Evolution::new(neat, task, seed);
-            evolution.run(neat, task, budget)?;
+            match evaluators {
+                None => evolution.run(neat, task, budget)?,
+                Some(make) => {
+                    let evaluator = make(&SproutExperiment {
+                        seed,
+                        ..experiment.clone()
+                    })?;
+                    let never = std::sync::atomic::AtomicBool::new(false);
+                    evolution.run_until(
+                        neat,
+                        task,
+                        evaluator.as_ref(),
+                        budget,
+                        &never,
+                        |_, _| Ok(()),
+                    )?
+                }
+            };
             let champion = evolution
                 .champion(experiment.champion)
                 .expect("at least one generation ran");
@@ -144,9 +168,10 @@ pub fn solve(
     runs: u64,
     seed: u64,
     with_generalization: bool,
+    evaluators: Option<&EvaluatorFactory>,
 ) -> Result<SolveReport, LabError> {
     let started = Instant::now();
-    let outcomes = run_many(experiment, seed..seed + runs)?;
+    let outcomes = run_many(experiment, seed..seed + runs, evaluators)?;
     Ok(SolveReport::new(
         name,
         &outcomes,
