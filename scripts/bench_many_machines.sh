@@ -2,8 +2,10 @@
 # Distributed evaluation against local evaluation, side by side on this machine:
 # evaluations per second of `evolve` with 2 threads, and of a master (breeding on
 # 2 threads, as the local run does) with two `sprout worker --threads 1` processes
-# on a local redis-server. The platformer row is the whole default experiment
-# (100 generations, or fewer when 1-1 is cleared: the same in both). Then what each
+# on a local redis-server, runs alternating; it prints the medians and the median
+# of each farmed run's rate over the local run's just before it. The platformer
+# row is the whole default experiment (100 generations, or fewer when 1-1 is
+# cleared: the same in both). Then what each
 # genome costs the master, the workers and Redis (CPU time, Redis commands and
 # network bytes per genome), and redis-benchmark's XADD/XACK rates.
 #
@@ -66,7 +68,7 @@ compare() {
     "$bin" worker --redis "$url" --threads 1 --name w2 >/dev/null 2>&1 &
     local w2=$!
     sleep 0.5
-    local local_rates=() farm_rates=() master_cpu=0 commands0 bytes0 rcpu0 commands1 bytes1 rcpu1
+    local local_rates=() farm_rates=() ratios=() master_cpu=0 commands0 bytes0 rcpu0 commands1 bytes1 rcpu1
     read -r commands0 bytes0 rcpu0 <<<"$(redis_totals)"
     local w1_cpu0 w2_cpu0
     w1_cpu0="$(cpu_of "$w1")"
@@ -85,6 +87,9 @@ compare() {
         wait "$master"
         master_cpu="$(echo "$master_cpu + $cpu" | bc -l)"
         farm_rates+=("$(rate "$work/$label-farm-$rep")")
+        # Each farmed run against the local run just before it: the machine's
+        # speed drifts by half over minutes, a pair shares the same moment.
+        ratios+=("$(awk -v f="${farm_rates[-1]}" -v l="${local_rates[-1]}" 'BEGIN { printf "%.3f", f / l }')")
         if ! cmp -s "$work/$label-local-$rep/champion.ron" "$work/$label-farm-$rep/champion.ron"; then
             echo "$label: the farmed champion differs from the local one" >&2
             exit 1
@@ -101,13 +106,17 @@ compare() {
     genomes=$((genomes * repetitions))
     local_rate="$(median "${local_rates[@]}")"
     farm_rate="$(median "${farm_rates[@]}")"
+    local ratio
+    ratio="$(median "${ratios[@]}")"
     awk -v label="$label" -v g="$genomes" -v l="$local_rate" -v f="$farm_rate" \
         -v ls="${local_rates[*]}" -v fs="${farm_rates[*]}" -v r="$repetitions" \
+        -v ratio="$ratio" -v ratios="${ratios[*]}" \
         -v c="$((commands1 - commands0))" -v b="$((bytes1 - bytes0))" \
         -v rc="$rcpu0" -v rc1="$rcpu1" -v m="$master_cpu" -v w="$w1_cpu" -v w2="$w2_cpu" 'BEGIN {
         printf "%s: %d runs each, alternating; evaluations per second, median (all runs):\n", label, r
         printf "  local, 2 threads:               %6d  (%s)\n", l, ls
         printf "  master + 2 workers x 1 thread:  %6d  (%s)  = %.2f of local\n", f, fs, f / l
+        printf "  farmed over local, run by run:  median %.2f  (%s)\n", ratio, ratios
         printf "  per genome: %.2f Redis commands, %.0f bytes on the wire; CPU: Redis %.1f us, master %.1f us (breeding included), workers %.1f us (evaluation included)\n", c / g, b / g, (rc1 - rc) * 1e6 / g, m * 1e6 / g, (w + w2) * 1e6 / g
     }'
 }

@@ -6,8 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use sprout_evolve::evaluator::{Batch, Evaluator, Outcome};
 use sprout_evolve::{EvolveError, Experiment, TaskDescription};
+use sprout_genome::Genome;
 
 use crate::error::FarmError;
 use crate::keys;
@@ -86,6 +88,9 @@ struct Master {
     /// The last generation's chunks and results key, deleted with the next post
     /// (one round trip fewer per generation).
     leftovers: Option<(Vec<String>, String)>,
+    /// The buffer a generation's post is written into, kept so that its pages
+    /// stay mapped: on a virtual machine a page fault costs microseconds.
+    packed: Vec<u8>,
 }
 
 impl RedisEvaluator {
@@ -113,6 +118,7 @@ impl RedisEvaluator {
             published: false,
             workers: None,
             leftovers: None,
+            packed: Vec::new(),
         };
         let local = (local_threads > 0).then(|| {
             let stop = Arc::new(AtomicBool::new(false));
@@ -208,6 +214,14 @@ fn plan_chunks(missing: &[usize], threads: usize, share: f64) -> Vec<Vec<usize>>
     chunks
 }
 
+/// A genome's wire bytes and their hash.
+fn wire(genome: &Genome) -> (Vec<u8>, u64) {
+    let mut w = Writer::for_genome(genome);
+    w.genome(genome);
+    let hash = wire_hash(&w.bytes);
+    (w.bytes, hash)
+}
+
 /// One generation being collected.
 struct Generation<'a> {
     batch: &'a Batch<'a>,
@@ -224,13 +238,21 @@ struct Generation<'a> {
 impl Generation<'_> {
     /// Genome `i`'s wire bytes and their hash, encoded on first use.
     fn wire(&mut self, i: usize) -> &(Vec<u8>, u64) {
-        self.wires[i].get_or_insert_with(|| {
-            let genome = &self.batch.genomes[i];
-            let mut w = Writer::for_genome(genome);
-            w.genome(genome);
-            let hash = wire_hash(&w.bytes);
-            (w.bytes, hash)
-        })
+        let genome = &self.batch.genomes[i];
+        self.wires[i].get_or_insert_with(|| wire(genome))
+    }
+
+    /// Encodes the genomes `indices` not yet encoded, on the master's threads.
+    fn encode(&mut self, indices: &[usize]) {
+        let genomes = self.batch.genomes;
+        let encoded: Vec<(usize, (Vec<u8>, u64))> = indices
+            .par_iter()
+            .filter(|&&i| self.wires[i].is_none())
+            .map(|&i| (i, wire(&genomes[i])))
+            .collect();
+        for (i, wire) in encoded {
+            self.wires[i] = Some(wire);
+        }
     }
 }
 
@@ -351,31 +373,32 @@ impl Master {
             }
             prelude.push(redis::cmd("DEL").arg(key).clone());
         }
-        // Each chunk is encoded and sent before the next is encoded, and the
-        // replies are read at the end: the first worker starts while the
-        // master is still encoding the rest.
-        let ids: Vec<String> = self.link.run("XADD tasks", |con| {
-            for cmd in &prelude {
-                con.send_packed_command(&cmd.get_packed_command())?;
-            }
-            for (k, chunk) in chunks.iter().enumerate() {
-                for &i in chunk {
-                    round.wire(i);
-                }
-                let body = TaskBody::encode(chunk.iter().map(|&i| {
-                    let (bytes, hash) = round.wires[i].as_ref().expect("just encoded");
-                    (i as u32, round.batch.genomes[i].id, bytes.as_slice(), *hash)
-                }));
-                let mut xadd = redis::cmd("XADD");
-                with_header(xadd.arg(keys::TASKS).arg("*"), &run, generation)
-                    .arg("seed")
-                    .arg(seed)
-                    .arg("chunk")
-                    .arg(k)
-                    .arg("body")
-                    .arg(body);
-                con.send_packed_command(&xadd.get_packed_command())?;
-            }
+        // Everything is encoded first (in parallel) and sent in one write, so
+        // the workers wake together: a chunk sent while the master still
+        // encodes the next makes its worker compete with the master for a core.
+        round.encode(&missing);
+        let mut packed = std::mem::take(&mut self.packed);
+        packed.clear();
+        for cmd in &prelude {
+            cmd.write_packed_command(&mut packed);
+        }
+        for (k, chunk) in chunks.iter().enumerate() {
+            let body = TaskBody::encode(chunk.iter().map(|&i| {
+                let (bytes, hash) = round.wires[i].as_ref().expect("encoded above");
+                (i as u32, round.batch.genomes[i].id, bytes.as_slice(), *hash)
+            }));
+            let mut xadd = redis::cmd("XADD");
+            with_header(xadd.arg(keys::TASKS).arg("*"), &run, generation)
+                .arg("seed")
+                .arg(seed)
+                .arg("chunk")
+                .arg(k)
+                .arg("body")
+                .arg(body);
+            xadd.write_packed_command(&mut packed);
+        }
+        let ids: Result<Vec<String>, FarmError> = self.link.run("XADD tasks", |con| {
+            con.send_packed_command(&packed)?;
             // Every reply is read before any error is returned, so the
             // connection stays in step.
             let replies: Vec<redis::RedisResult<redis::Value>> = (0..prelude.len() + chunks.len())
@@ -388,7 +411,9 @@ impl Master {
                 .drain(prelude.len()..)
                 .map(|id| redis::from_redis_value::<String>(id).map_err(Into::into))
                 .collect()
-        })?;
+        });
+        self.packed = packed;
+        let ids = ids?;
         round.posted.extend(ids.into_iter().zip(chunks));
         Ok(())
     }
