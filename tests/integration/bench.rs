@@ -24,6 +24,16 @@ fn bench_xor_json_line_has_the_documented_keys() {
     }
     assert_eq!(json["runs"], 4);
     assert_eq!(json["success"], 4, "XOR is solved in every run");
+    // Four solved runs: a rate interval and a mean's, too few for a median's.
+    let rate = json["success_rate_ci95"].as_array().unwrap();
+    assert_eq!(rate[1], 1.0, "{last}");
+    assert!(rate[0].as_f64().unwrap() < 1.0, "{last}");
+    let mean = json["evaluations_mean_ci95"].as_array().unwrap();
+    assert!(
+        mean[0].as_f64() <= json["evaluations_mean"].as_f64(),
+        "{last}"
+    );
+    assert!(json["evaluations_ci95"].is_null(), "{last}");
     let evaluations = json["evaluations_mean"].as_f64().unwrap();
     assert!(evaluations > 0.0 && evaluations % 1.0 == 0.0 || evaluations > 150.0);
 }

@@ -83,6 +83,16 @@ fn bench_platformer_and_generalize_report_their_keys() {
     assert!(cleared <= 4);
     let progress = json["progress_mean"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&progress), "{json}");
+    let rate = json["cleared_rate_ci95"].as_array().unwrap();
+    let (low, high) = (rate[0].as_f64().unwrap(), rate[1].as_f64().unwrap());
+    let observed = cleared as f64 / 4.0;
+    assert!(
+        0.0 <= low && low <= observed && observed <= high && high <= 1.0,
+        "{json}"
+    );
+    let interval = json["progress_ci95"].as_array().unwrap();
+    assert!(interval[0].as_f64().unwrap() <= progress, "{json}");
+    assert!(progress <= interval[1].as_f64().unwrap(), "{json}");
 }
 
 #[test]

@@ -7,6 +7,8 @@
 //! - [`bench`]: the benchmark protocols, each returning a serializable report.
 //! - [`prune`]: pruning a saved genome by saliency without retraining, against
 //!   the magnitude and random baselines (`sprout prune`).
+//! - [`interval`]: 95% confidence intervals of a median, a mean and a success
+//!   rate, for benchmark reports.
 //! - [`significance`]: Welch's t-test and the Mann–Whitney U test (statrs) for
 //!   benchmark comparisons.
 //! - [`hostile`]: one entry point per kind of file Sprout reads, for fuzzing; none
@@ -19,6 +21,7 @@
 pub mod bench;
 pub mod error;
 pub mod hostile;
+pub mod interval;
 pub mod prune;
 pub mod significance;
 pub mod tasks;

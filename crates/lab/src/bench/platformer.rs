@@ -12,6 +12,7 @@ use sprout_evolve::{Budget, Evolution, NetworkAgent, Task, TaskDescription, eval
 use sprout_platformer::{PlatformerTask, generate};
 
 use crate::error::LabError;
+use crate::interval::{mean_ci95, rate_ci95};
 use crate::tasks::{TaskSpec, builtin_experiment};
 
 /// What `bench generalize` scores.
@@ -51,8 +52,13 @@ pub struct GeneralizeReport {
     pub levels: usize,
     /// Levels cleared.
     pub cleared: usize,
+    /// 95% interval of the rate at which this champion clears such levels
+    /// (Clopper–Pearson, over the levels played).
+    pub cleared_rate_ci95: Option<[f64; 2]>,
     /// Mean fraction of a level covered.
     pub progress_mean: f64,
+    /// Its 95% interval (Student's t, over the levels played).
+    pub progress_ci95: Option<[f64; 2]>,
     /// Wall-clock seconds.
     pub wall_seconds: f64,
     /// The header line's facts: genome id, file, level length, seeds.
@@ -116,9 +122,13 @@ pub fn generalize(request: &GeneralizeRequest) -> Result<GeneralizeReport, LabEr
             }
         })
         .collect();
+    let cleared = reports.iter().filter(|(_, r)| r.finished).count();
+    let progress: Vec<f64> = reports.iter().map(|(_, r)| r.progress).collect();
     Ok(GeneralizeReport {
         levels: reports.len(),
-        cleared: reports.iter().filter(|(_, r)| r.finished).count(),
+        cleared,
+        cleared_rate_ci95: rate_ci95(cleared, reports.len()),
+        progress_ci95: mean_ci95(&progress),
         progress_mean: reports.iter().map(|(_, r)| r.progress).sum::<f64>()
             / reports.len().max(1) as f64,
         wall_seconds: started.elapsed().as_secs_f64(),
@@ -149,9 +159,19 @@ impl fmt::Display for GeneralizeReport {
                 ends.join(", ")
             )?;
         }
+        let rate = self.cleared_rate_ci95.map_or(String::new(), |[lo, hi]| {
+            format!(
+                " (95% CI of the rate {:.1}%–{:.1}%)",
+                100.0 * lo,
+                100.0 * hi
+            )
+        });
+        let progress = self.progress_ci95.map_or(String::new(), |[lo, hi]| {
+            format!(" (95% CI {lo:.3}–{hi:.3})")
+        });
         write!(
             f,
-            "  total: cleared {} of {}, mean progress {:.3} ({:.2} s)",
+            "  total: cleared {} of {}{rate}, mean progress {:.3}{progress} ({:.2} s)",
             self.cleared, self.levels, self.progress_mean, self.wall_seconds
         )
     }

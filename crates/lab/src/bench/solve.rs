@@ -10,6 +10,7 @@ use sprout_evolve::{Budget, Evaluator, Evolution, EvolveError, TaskDescription};
 
 use super::{mean, median};
 use crate::error::LabError;
+use crate::interval::{mean_ci95, median_ci95, rate_ci95};
 use crate::tasks::SproutExperiment;
 
 /// One run's outcome.
@@ -104,14 +105,24 @@ pub struct SolveReport {
     pub runs: usize,
     /// Runs solved.
     pub success: usize,
+    /// `success / runs`.
+    pub success_rate: f64,
+    /// Its 95% interval (Clopper–Pearson).
+    pub success_rate_ci95: Option<[f64; 2]>,
     /// Evaluations to solve.
     pub evaluations_mean: Option<f64>,
+    /// Its 95% interval (Student's t).
+    pub evaluations_mean_ci95: Option<[f64; 2]>,
     /// Evaluations to solve.
     pub evaluations_median: Option<f64>,
+    /// Its 95% interval (exact, order statistics; from six solved runs).
+    pub evaluations_ci95: Option<[f64; 2]>,
     /// Generations to solve.
     pub generations_mean: Option<f64>,
     /// Generations to solve.
     pub generations_median: Option<f64>,
+    /// Its 95% interval (exact, order statistics; from six solved runs).
+    pub generations_ci95: Option<[f64; 2]>,
     /// Hidden nodes of the solutions.
     pub hidden_nodes_mean: Option<f64>,
     /// Enabled connections of the solutions.
@@ -122,6 +133,9 @@ pub struct SolveReport {
     /// benchmarks that report it; absent for the others.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generalization_mean: Option<Option<f64>>,
+    /// Its 95% interval (Student's t), with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generalization_ci95: Option<Option<[f64; 2]>>,
     /// Seeds of the runs that were not solved; not a JSON key.
     #[serde(skip)]
     pub unsolved_seeds: Vec<u64>,
@@ -139,19 +153,25 @@ impl SolveReport {
         let solved: Vec<&RunOutcome> = outcomes.iter().filter(|o| o.solved).collect();
         let evals: Vec<f64> = solved.iter().map(|o| o.evaluations as f64).collect();
         let gens: Vec<f64> = solved.iter().map(|o| o.generations as f64).collect();
+        let scores: Vec<f64> = solved.iter().filter_map(|o| o.verdict_score).collect();
         Self {
             name: name.to_owned(),
             runs: outcomes.len(),
             success: solved.len(),
+            success_rate: solved.len() as f64 / outcomes.len().max(1) as f64,
+            success_rate_ci95: rate_ci95(solved.len(), outcomes.len()),
             evaluations_mean: mean(evals.iter().copied()),
+            evaluations_mean_ci95: mean_ci95(&evals),
+            evaluations_ci95: median_ci95(&evals),
             evaluations_median: median(evals),
             generations_mean: mean(gens.iter().copied()),
+            generations_ci95: median_ci95(&gens),
             generations_median: median(gens),
             hidden_nodes_mean: mean(solved.iter().map(|o| o.hidden_nodes as f64)),
             connections_mean: mean(solved.iter().map(|o| o.enabled_connections as f64)),
             wall_seconds,
-            generalization_mean: with_generalization
-                .then(|| mean(solved.iter().filter_map(|o| o.verdict_score))),
+            generalization_mean: with_generalization.then(|| mean(scores.iter().copied())),
+            generalization_ci95: with_generalization.then(|| mean_ci95(&scores)),
             unsolved_seeds: outcomes
                 .iter()
                 .filter(|o| !o.solved)
@@ -183,22 +203,38 @@ pub fn solve(
 impl fmt::Display for SolveReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let show = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.2}"));
+        let ci = |v: Option<[f64; 2]>| {
+            v.map_or("(95% CI -)".to_string(), |[lo, hi]| {
+                format!("(95% CI {lo:.2}–{hi:.2})")
+            })
+        };
         writeln!(
             f,
-            "bench {}: {} of {} runs solved",
-            self.name, self.success, self.runs
+            "bench {}: {} of {} runs solved{}",
+            self.name,
+            self.success,
+            self.runs,
+            self.success_rate_ci95
+                .map_or(String::new(), |[lo, hi]| format!(
+                    " (95% CI of the rate {:.1}%–{:.1}%)",
+                    100.0 * lo,
+                    100.0 * hi
+                ))
         )?;
         writeln!(
             f,
-            "  evaluations  mean {}  median {}",
+            "  evaluations  mean {} {}  median {} {}",
             show(self.evaluations_mean),
-            show(self.evaluations_median)
+            ci(self.evaluations_mean_ci95),
+            show(self.evaluations_median),
+            ci(self.evaluations_ci95)
         )?;
         writeln!(
             f,
-            "  generations  mean {}  median {}",
+            "  generations  mean {}  median {} {}",
             show(self.generations_mean),
-            show(self.generations_median)
+            show(self.generations_median),
+            ci(self.generations_ci95)
         )?;
         writeln!(
             f,
@@ -207,7 +243,12 @@ impl fmt::Display for SolveReport {
             show(self.connections_mean)
         )?;
         if let Some(generalization) = self.generalization_mean {
-            writeln!(f, "  generalization mean {} of 625", show(generalization))?;
+            writeln!(
+                f,
+                "  generalization mean {} of 625 {}",
+                show(generalization),
+                ci(self.generalization_ci95.flatten())
+            )?;
         }
         if !self.unsolved_seeds.is_empty() {
             writeln!(f, "  unsolved seeds: {:?}", self.unsolved_seeds)?;
@@ -256,6 +297,39 @@ mod tests {
         let text = report.to_string();
         assert!(text.starts_with("bench xor: 2 of 3 runs solved"), "{text}");
         assert!(text.contains("unsolved seeds: [1]"), "{text}");
+    }
+
+    #[test]
+    fn intervals_come_with_enough_runs_and_hold_their_estimates() {
+        let outcomes: Vec<RunOutcome> = (0..10)
+            .map(|seed| outcome(seed, seed != 3, 1500 * (seed + 1)))
+            .collect();
+        let report = SolveReport::new("xor", &outcomes, 1.0, true);
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["success_rate"], 0.9);
+        let [lo, hi] = report.success_rate_ci95.unwrap();
+        assert!(lo < 0.9 && 0.9 < hi && hi <= 1.0, "{lo} {hi}");
+        // Nine solved runs: the exact interval of the median is the 2nd and 8th.
+        assert_eq!(
+            json["evaluations_ci95"],
+            serde_json::json!([3000.0, 13500.0])
+        );
+        let [lo, hi] = report.evaluations_mean_ci95.unwrap();
+        assert!(lo < report.evaluations_mean.unwrap() && report.evaluations_mean.unwrap() < hi);
+        assert_eq!(json["generations_ci95"], serde_json::json!([20.0, 90.0]));
+        // Every solved run scores 280: a zero-width interval.
+        assert_eq!(
+            json["generalization_ci95"],
+            serde_json::json!([280.0, 280.0])
+        );
+        assert!(
+            report
+                .to_string()
+                .contains("median 9000.00 (95% CI 3000.00–13500.00)")
+        );
+        // Too few solved runs for the median's interval: null, not a guess.
+        let report = SolveReport::new("xor", &outcomes[..4], 1.0, false);
+        assert!(serde_json::to_value(&report).unwrap()["evaluations_ci95"].is_null());
     }
 
     #[test]
