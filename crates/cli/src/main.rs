@@ -385,9 +385,9 @@ fn bench_command(which: BenchCommand) -> Result<()> {
         };
         let (runs, dpnv) = (args.runs.unwrap_or(default_runs), name == "dpnv");
         let farm = args.farm.evaluators();
-        let solve =
-            |seed| bench::solve::solve(name, &experiment, runs, seed, dpnv, farm.as_deref());
-        let report = thread_pool(args.out.threads)?.install(|| solve(args.seed))?;
+        let report = thread_pool(args.out.threads)?.install(|| {
+            bench::solve::solve(name, &experiment, runs, args.seed, dpnv, farm.as_deref())
+        })?;
         return print_report(&report, args.out.json);
     }
     match which {

@@ -156,16 +156,27 @@ impl Evolution {
         }
     }
 
-    /// [`Evolution::run_until`] with no stop flag and nothing to do between
-    /// generations (benchmarks and tests).
+    /// [`Evolution::run_with`] on this machine ([`Local`]).
     pub fn run(
         &mut self,
         neat: &NeatConfig,
         task: &dyn Task,
         budget: Budget,
     ) -> Result<Ending, EvolveError> {
+        self.run_with(neat, task, &Local, budget)
+    }
+
+    /// [`Evolution::run_until`] with no stop flag and nothing to do between
+    /// generations (benchmarks and tests).
+    pub fn run_with(
+        &mut self,
+        neat: &NeatConfig,
+        task: &dyn Task,
+        evaluator: &dyn Evaluator,
+        budget: Budget,
+    ) -> Result<Ending, EvolveError> {
         let never = AtomicBool::new(false);
-        self.run_until(neat, task, &Local, budget, &never, |_, _| Ok(()))
+        self.run_until(neat, task, evaluator, budget, &never, |_, _| Ok(()))
     }
 
     /// Runs one generation, evaluated on this machine ([`Local`]): see

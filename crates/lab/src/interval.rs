@@ -9,6 +9,8 @@
 
 use statrs::distribution::{Beta, Binomial, ContinuousCDF, DiscreteCDF, StudentsT};
 
+use crate::significance::Summary;
+
 /// Each tail's share outside a 95% interval.
 const TAIL: f64 = 0.025;
 
@@ -30,17 +32,13 @@ pub fn median_ci95(values: &[f64]) -> Option<[f64; 2]> {
 
 /// The t interval for the mean: mean ± t₀.₉₇₅,ₙ₋₁ · s/√n. `None` below two values.
 pub fn mean_ci95(values: &[f64]) -> Option<[f64; 2]> {
-    let n = values.len();
-    if n < 2 {
-        return None;
-    }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let ss: f64 = values.iter().map(|v| (v - mean).powi(2)).sum();
-    let se = (ss / (n - 1) as f64 / n as f64).sqrt();
-    let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
+    let summary = Summary::of(values)?;
+    let n = summary.n as f64;
+    let se = summary.sd? / n.sqrt();
+    let t = StudentsT::new(0.0, 1.0, n - 1.0)
         .ok()?
         .inverse_cdf(1.0 - TAIL);
-    Some([mean - t * se, mean + t * se])
+    Some([summary.mean - t * se, summary.mean + t * se])
 }
 
 /// The Clopper–Pearson interval for a rate of `successes` in `trials`: the

@@ -225,8 +225,8 @@ fn wire(genome: &Genome) -> (Vec<u8>, u64) {
 /// One generation being collected.
 struct Generation<'a> {
     batch: &'a Batch<'a>,
-    /// Each genome's wire bytes and their hash, once encoded.
-    wires: Vec<Option<(Vec<u8>, u64)>>,
+    /// Each genome's wire bytes and their hash.
+    wires: Vec<(Vec<u8>, u64)>,
     outcomes: Vec<Option<Outcome>>,
     done: usize,
     /// Entry ids of the chunks posted, with their genome indices.
@@ -235,32 +235,12 @@ struct Generation<'a> {
     last: String,
 }
 
-impl Generation<'_> {
-    /// Genome `i`'s wire bytes and their hash, encoded on first use.
-    fn wire(&mut self, i: usize) -> &(Vec<u8>, u64) {
-        let genome = &self.batch.genomes[i];
-        self.wires[i].get_or_insert_with(|| wire(genome))
-    }
-
-    /// Encodes the genomes `indices` not yet encoded, on the master's threads.
-    fn encode(&mut self, indices: &[usize]) {
-        let genomes = self.batch.genomes;
-        let encoded: Vec<(usize, (Vec<u8>, u64))> = indices
-            .par_iter()
-            .filter(|&&i| self.wires[i].is_none())
-            .map(|&i| (i, wire(&genomes[i])))
-            .collect();
-        for (i, wire) in encoded {
-            self.wires[i] = Some(wire);
-        }
-    }
-}
-
 impl Master {
     fn evaluate(&mut self, batch: &Batch<'_>) -> Result<Vec<Outcome>, FarmError> {
         let mut round = Generation {
             batch,
-            wires: batch.genomes.iter().map(|_| None).collect(),
+            // Encoded on the master's threads, before anything is posted.
+            wires: batch.genomes.par_iter().map(wire).collect(),
             outcomes: batch.genomes.iter().map(|_| None).collect(),
             done: 0,
             posted: Vec::new(),
@@ -373,10 +353,9 @@ impl Master {
             }
             prelude.push(redis::cmd("DEL").arg(key).clone());
         }
-        // Everything is encoded first (in parallel) and sent in one write, so
-        // the workers wake together: a chunk sent while the master still
-        // encodes the next makes its worker compete with the master for a core.
-        round.encode(&missing);
+        // Everything is sent in one write, so the workers wake together: a
+        // chunk sent while the master still encodes the next makes its worker
+        // compete with the master for a core.
         let mut packed = std::mem::take(&mut self.packed);
         packed.clear();
         for cmd in &prelude {
@@ -384,7 +363,7 @@ impl Master {
         }
         for (k, chunk) in chunks.iter().enumerate() {
             let body = TaskBody::encode(chunk.iter().map(|&i| {
-                let (bytes, hash) = round.wires[i].as_ref().expect("encoded above");
+                let (bytes, hash) = &round.wires[i];
                 (i as u32, round.batch.genomes[i].id, bytes.as_slice(), *hash)
             }));
             let mut xadd = redis::cmd("XADD");
@@ -461,7 +440,7 @@ impl Master {
                     let i = record.index as usize;
                     let fits = i < round.outcomes.len()
                         && round.batch.genomes[i].id == record.id
-                        && round.wire(i).1 == record.hash;
+                        && round.wires[i].1 == record.hash;
                     if fits && round.outcomes[i].is_none() {
                         round.outcomes[i] = Some((record.evaluation, record.learned));
                         round.done += 1;

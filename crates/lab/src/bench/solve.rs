@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use sprout_evolve::{Budget, Evaluator, Evolution, EvolveError, TaskDescription};
+use sprout_evolve::{Budget, Evaluator, Evolution, EvolveError, Local, TaskDescription};
 
 use super::{mean, median};
 use crate::error::LabError;
@@ -60,24 +60,14 @@ pub fn run_many(
         .into_par_iter()
         .map(|seed| {
             let mut evolution = Evolution::new(neat, task, seed);
-            match evaluators {
-                None => evolution.run(neat, task, budget)?,
-                Some(make) => {
-                    let evaluator = make(&SproutExperiment {
-                        seed,
-                        ..experiment.clone()
-                    })?;
-                    let never = std::sync::atomic::AtomicBool::new(false);
-                    evolution.run_until(
-                        neat,
-                        task,
-                        evaluator.as_ref(),
-                        budget,
-                        &never,
-                        |_, _| Ok(()),
-                    )?
-                }
+            let evaluator: Box<dyn Evaluator + Send + Sync> = match evaluators {
+                None => Box::new(Local),
+                Some(make) => make(&SproutExperiment {
+                    seed,
+                    ..experiment.clone()
+                })?,
             };
+            evolution.run_with(neat, task, evaluator.as_ref(), budget)?;
             let champion = evolution
                 .champion(experiment.champion)
                 .expect("at least one generation ran");
