@@ -1,11 +1,12 @@
 //! A run in progress: evaluate a generation in parallel, record it, breed the
 //! next.
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use sprout_genome::{Genome, NeatConfig, Population, SpeciesSummary};
+use sprout_genome::{Genome, NeatConfig, Population, SpeciesId, SpeciesSummary, SuccessCheck};
 
 use crate::agent::NetworkAgent;
 use crate::error::EvolveError;
@@ -84,6 +85,10 @@ pub struct Evolution {
     /// bred, each with its fittest member (what a viewer shows per species).
     #[serde(default)]
     pub species: Vec<SpeciesSummary>,
+    /// Species whose champion `SuccessCheck::SpeciesRotation` has tested since
+    /// they last improved.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub checked_species: BTreeSet<SpeciesId>,
 }
 
 impl Evolution {
@@ -102,6 +107,7 @@ impl Evolution {
             solution: None,
             latest: None,
             species: Vec::new(),
+            checked_species: BTreeSet::new(),
         }
     }
 
@@ -237,21 +243,6 @@ impl Evolution {
             self.best = Some(best.clone());
         }
         self.latest = Some(best);
-        // The success check runs on the fittest genome that claims success, or on
-        // the fittest genome when none does.
-        let candidate = evaluations
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.solved)
-            .max_by(|(i, a), (j, b)| a.fitness.total_cmp(&b.fitness).then(j.cmp(i)))
-            .map_or(best_index, |(i, _)| i);
-        let mut agent = NetworkAgent::new(&self.population.genomes[candidate], neat);
-        let verdict = task.verify(&mut agent, &evaluations[candidate]);
-        if verdict.solved && self.solution.is_none() {
-            let mut solution = self.champion_at(candidate, &evaluations);
-            solution.verdict = Some(verdict);
-            self.solution = Some(solution);
-        }
 
         let genomes = &self.population.genomes;
         let n = genomes.len() as f64;
@@ -262,14 +253,40 @@ impl Evolution {
             .map(|g| g.enabled_count() as f64)
             .sum::<f64>()
             / n;
-        // Lamarckian runs breed from what the genomes learned (the champions
-        // recorded above keep the genomes as evaluated, so they replay exactly).
+        // The success check runs after breeding (`SpeciesRotation` needs this
+        // generation's species) on a genome as it was evaluated: keep what it
+        // needs before Lamarckian runs overwrite the genomes with what they
+        // learned, which is what they breed from.
+        let fittest = (neat.success_check == SuccessCheck::Fittest).then(|| {
+            let i = self.fittest_candidate(&evaluations, best_index);
+            (i, self.population.genomes[i].clone())
+        });
+        let evaluated = (fittest.is_none() && learned.iter().any(Option::is_some))
+            .then(|| self.population.genomes.clone());
         for (genome, learned) in self.population.genomes.iter_mut().zip(learned) {
             if let Some(learned) = learned {
                 *genome = learned;
             }
         }
         self.species = self.population.advance(&fitness, neat);
+        let (candidate, genome) = fittest.unwrap_or_else(|| {
+            let champion = self.rotation_candidate();
+            let i = champion.champion_index;
+            (
+                i,
+                evaluated.map_or_else(|| champion.champion.clone(), |all| all[i].clone()),
+            )
+        });
+        let mut agent = NetworkAgent::new(&genome, neat);
+        let verdict = task.verify(&mut agent, &evaluations[candidate]);
+        if verdict.solved && self.solution.is_none() {
+            self.solution = Some(Champion {
+                genome,
+                generation,
+                evaluation: evaluations[candidate],
+                verdict: Some(verdict),
+            });
+        }
         let species = self.species.len();
         self.history.push(GenerationStats {
             generation,
@@ -284,6 +301,48 @@ impl Evolution {
             seconds: started.elapsed().as_secs_f64(),
         });
         Ok(self.history.last().expect("just pushed"))
+    }
+
+    /// The fittest genome that claims success, or the fittest genome when none
+    /// does ([`SuccessCheck::Fittest`]).
+    fn fittest_candidate(&self, evaluations: &[Evaluation], best_index: usize) -> usize {
+        evaluations
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.solved)
+            .max_by(|(i, a), (j, b)| a.fitness.total_cmp(&b.fitness).then(j.cmp(i)))
+            .map_or(best_index, |(i, _)| i)
+    }
+
+    /// The champion [`SuccessCheck::SpeciesRotation`] tests in the generation
+    /// just bred (experiments.cpp:921-963): species by best fitness, the first
+    /// one not yet checked, else the best; a species that beat its record is
+    /// unchecked again.
+    fn rotation_candidate(&mut self) -> &SpeciesSummary {
+        let mut order: Vec<usize> = (0..self.species.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.species[b]
+                .best_fitness
+                .total_cmp(&self.species[a].best_fitness)
+        });
+        // Only species still alive that have not beaten their record keep their
+        // mark.
+        let alive: BTreeSet<SpeciesId> = self.population.species.iter().map(|s| s.id).collect();
+        let improved: BTreeSet<SpeciesId> = self
+            .species
+            .iter()
+            .filter(|s| s.improved)
+            .map(|s| s.id)
+            .collect();
+        self.checked_species
+            .retain(|id| alive.contains(id) && !improved.contains(id));
+        let pick = order
+            .iter()
+            .copied()
+            .find(|&i| !self.checked_species.contains(&self.species[i].id))
+            .unwrap_or(order[0]);
+        self.checked_species.insert(self.species[pick].id);
+        &self.species[pick]
     }
 
     fn champion_at(&self, index: usize, evaluations: &[Evaluation]) -> Champion {

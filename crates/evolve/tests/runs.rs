@@ -225,3 +225,77 @@ fn an_evaluator_that_files_results_by_genome_gives_the_local_run() {
     assert_eq!(local.population, other.population);
     assert_eq!(local.best, other.best);
 }
+
+/// NoisySine whose success check records the genome it ran on and never passes.
+struct RecordsChecks(std::sync::Mutex<Vec<u64>>);
+
+impl Task for RecordsChecks {
+    fn name(&self) -> &str {
+        "records-checks"
+    }
+    fn inputs(&self) -> usize {
+        1
+    }
+    fn outputs(&self) -> usize {
+        1
+    }
+    fn evaluate(&self, agent: &mut dyn Agent, ctx: &mut EvalContext) -> Evaluation {
+        NoisySine.evaluate(agent, ctx)
+    }
+    fn verify(&self, agent: &mut dyn Agent, _evaluation: &Evaluation) -> sprout_evolve::Verdict {
+        // The agent's genome id is not visible; its output on a probe is.
+        let probe = agent.act(&[0.37])[0];
+        self.0.lock().unwrap().push(probe.to_bits());
+        sprout_evolve::Verdict {
+            solved: false,
+            score: None,
+        }
+    }
+}
+
+#[test]
+fn species_rotation_checks_the_best_unchecked_species_and_rechecks_only_after_a_record() {
+    let neat = NeatConfig {
+        success_check: sprout_genome::SuccessCheck::SpeciesRotation,
+        ..config()
+    };
+    let task = RecordsChecks(std::sync::Mutex::new(Vec::new()));
+    let mut evolution = Evolution::new(&neat, &task, 7);
+    let mut checked: std::collections::BTreeSet<u64> = Default::default();
+    let mut records: std::collections::BTreeMap<u64, f64> = Default::default();
+    let mut distinct = std::collections::BTreeSet::new();
+    for _ in 0..15 {
+        evolution.step(&neat, &task).unwrap();
+        // The rule, restated: a species that beat its record is unchecked; the
+        // best species not checked is tested, else the best one.
+        let species = &evolution.species;
+        for s in species {
+            let record = records.entry(s.id).or_insert(f64::NEG_INFINITY);
+            let beat = s.best_fitness > *record;
+            assert_eq!(s.improved, beat, "species {}", s.id);
+            if beat {
+                *record = s.best_fitness;
+                checked.remove(&s.id);
+            }
+        }
+        let mut order: Vec<_> = species.iter().collect();
+        order.sort_by(|a, b| b.best_fitness.total_cmp(&a.best_fitness));
+        let expected = order
+            .iter()
+            .find(|s| !checked.contains(&s.id))
+            .unwrap_or(&order[0]);
+        checked.insert(expected.id);
+        distinct.insert(expected.id);
+        let mut agent = sprout_evolve::NetworkAgent::new(&expected.champion, &neat);
+        let probe = agent.act(&[0.37])[0].to_bits();
+        assert_eq!(task.0.lock().unwrap().last(), Some(&probe));
+    }
+    assert!(distinct.len() > 2, "checks rotate among species");
+
+    // The checked set is part of the state: a resumed run checks the same
+    // genomes.
+    let text = to_ron(&evolution);
+    let resumed: Evolution = parse_ron(&text, std::path::Path::new("checkpoint.ron")).unwrap();
+    assert_eq!(resumed, evolution);
+    assert!(!evolution.checked_species.is_empty());
+}

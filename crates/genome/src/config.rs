@@ -10,6 +10,9 @@ pub use crate::config_error::ConfigError;
 use crate::gene::Activation;
 use crate::lifetime::LifetimeModuleSpec;
 use crate::module_genes::{ModuleGene, ModuleGenesConfig};
+use crate::rules::{
+    Elitism, PopulationRestart, StagnationPenalty, SuccessCheck, SurvivalRule, WeightMutation,
+};
 
 /// How the first generation is wired.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -150,6 +153,36 @@ pub struct NeatConfig {
     /// Chance that a crossover child also gets the mutations a mutation-only child
     /// gets. Default 1.0.
     pub mutate_after_crossover_prob: f64,
+
+    // Choices between Sprout's rules and the NEAT reference code's (see
+    // `crate::rules` and docs/neat-fidelity.md). Every default is Sprout's rule.
+    /// How weights mutate: `Gaussian` or `Reference`. Default `Gaussian`.
+    pub weight_mutation: WeightMutation,
+    /// New connections draw their weight uniformly from ±this (the reference:
+    /// 1.0). Default none: ±`weight_replace_range`.
+    pub new_connection_weight_range: Option<f64>,
+    /// When true, a child gets at most one kind of mutation, as in the reference:
+    /// add-node, else add-connection, else the rest (weights, toggles, biases,
+    /// activations). Default false: every operator fires independently.
+    pub exclusive_structural_mutation: bool,
+    /// Chance that a crossover averages the weights of matching genes instead of
+    /// taking each gene from a random parent (the reference: 0.4). Default 0.0.
+    pub crossover_average_prob: f64,
+    /// How many of a species' members may be parents: `Ceil` or `FloorPlusOne`.
+    /// Default `Ceil`.
+    pub survival_rule: SurvivalRule,
+    /// Which species keep their champion: `SpeciesSize` or `Offspring`. Default
+    /// `SpeciesSize`.
+    pub elitism: Elitism,
+    /// What a stagnant species suffers: `Remove` or `Scale(factor)`. Default
+    /// `Remove`.
+    pub stagnation_penalty: StagnationPenalty,
+    /// What `population_stagnation` does: `Refocus` or `DeltaCoding`. Default
+    /// `Refocus`.
+    pub population_restart: PopulationRestart,
+    /// Which genome the task's success check runs on: `Fittest` or
+    /// `SpeciesRotation`. Default `Fittest`.
+    pub success_check: SuccessCheck,
 
     /// Lifetime plasticity: per-connection learning-rule genes, evolved with the
     /// weights. Default none (fixed weights; genomes, files and random draws are
@@ -352,6 +385,15 @@ impl Default for NeatConfig {
             interspecies_prob: 0.001,
             disable_inherit_prob: 0.75,
             mutate_after_crossover_prob: 1.0,
+            weight_mutation: WeightMutation::Gaussian,
+            new_connection_weight_range: None,
+            exclusive_structural_mutation: false,
+            crossover_average_prob: 0.0,
+            survival_rule: SurvivalRule::Ceil,
+            elitism: Elitism::SpeciesSize,
+            stagnation_penalty: StagnationPenalty::Remove,
+            population_restart: PopulationRestart::Refocus,
+            success_check: SuccessCheck::Fittest,
             plasticity: None,
             lifetime: Vec::new(),
             module_genes: ModuleGenesConfig::default(),
@@ -383,6 +425,7 @@ impl NeatConfig {
                 "mutate_after_crossover_prob",
                 self.mutate_after_crossover_prob,
             ),
+            ("crossover_average_prob", self.crossover_average_prob),
         ];
         for (field, p) in probabilities {
             if !(0.0..=1.0).contains(&p) {
@@ -427,6 +470,22 @@ impl NeatConfig {
             return Err(err(
                 "population_size",
                 format!("{} is too small: at least 2", self.population_size),
+            ));
+        }
+        if let Some(range) = self.new_connection_weight_range
+            && !(range.is_finite() && range >= 0.0)
+        {
+            return Err(err(
+                "new_connection_weight_range",
+                format!("Some({range}) must be a finite number ≥ 0"),
+            ));
+        }
+        if let StagnationPenalty::Scale(factor) = self.stagnation_penalty
+            && !(0.0..=1.0).contains(&factor)
+        {
+            return Err(err(
+                "stagnation_penalty",
+                format!("Scale({factor}): the factor must be in [0, 1]"),
             ));
         }
         if self.survival_threshold == 0.0 {

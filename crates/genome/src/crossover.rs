@@ -17,7 +17,9 @@ pub enum Fitter {
 }
 
 /// Crosses two genomes. Matching genes (and each module gene) come from either
-/// parent at random; disjoint
+/// parent at random, and with chance `crossover_average_prob` a matching gene's
+/// weight is the mean of the parents' (the reference's `mate_multipoint_avg`);
+/// disjoint
 /// and excess genes from `first` (or from both on a [`Fitter::Tie`]); a gene
 /// disabled in either parent stays disabled with probability
 /// `disable_inherit_prob`.
@@ -35,11 +37,17 @@ pub fn crossover<R: Rng + ?Sized>(
     let mut conns: Vec<ConnGene> = Vec::with_capacity(first.conns.len().max(second.conns.len()));
     let mut from_second: Vec<ConnGene> = Vec::new();
     let (a, b) = (&first.conns, &second.conns);
+    // Drawn only when the option is on, so runs without it keep their sequence.
+    let average =
+        config.crossover_average_prob > 0.0 && rng.random_bool(config.crossover_average_prob);
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         match (a.get(i), b.get(j)) {
             (Some(x), Some(y)) if x.innovation == y.innovation => {
                 let mut gene = if rng.random_bool(0.5) { *x } else { *y };
+                if average {
+                    gene.weight = (x.weight + y.weight) / 2.0;
+                }
                 gene.enabled = if !x.enabled || !y.enabled {
                     !rng.random_bool(config.disable_inherit_prob)
                 } else {

@@ -30,6 +30,7 @@ pub mod module_genes;
 pub mod mutation;
 pub mod population;
 pub mod reproduction;
+pub mod rules;
 pub mod species;
 
 pub use config::{ConfigError, InitialConnection, NeatConfig, PlasticityConfig, Stepping};
@@ -43,4 +44,7 @@ pub use lifetime::{
 };
 pub use module_genes::{GeneKind, ModuleGene, ModuleGenesConfig};
 pub use population::{Population, SpeciesSummary};
+pub use rules::{
+    Elitism, PopulationRestart, StagnationPenalty, SuccessCheck, SurvivalRule, WeightMutation,
+};
 pub use species::{Species, SpeciesId};

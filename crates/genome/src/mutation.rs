@@ -7,9 +7,12 @@ use crate::config::{NeatConfig, PlasticityConfig};
 use crate::gene::{ConnGene, NodeGene, NodeId, NodeKind, PlasticGene};
 use crate::genome::{Genome, new_plastic_gene, uniform};
 use crate::innovation::InnovationTracker;
+use crate::rules::WeightMutation;
 
 /// Applies one round of mutation: each operator fires independently with its
-/// configured probability, structural ones first.
+/// configured probability, structural ones first. With
+/// `exclusive_structural_mutation`, a genome that gains a node or tries to gain a
+/// connection gets no other mutation (the NEAT reference code).
 pub fn mutate<R: Rng + ?Sized>(
     genome: &mut Genome,
     config: &NeatConfig,
@@ -18,9 +21,15 @@ pub fn mutate<R: Rng + ?Sized>(
 ) {
     if rng.random_bool(config.add_node_prob) {
         add_node(genome, config, tracker, rng);
+        if config.exclusive_structural_mutation {
+            return;
+        }
     }
     if rng.random_bool(config.add_connection_prob) {
         add_connection(genome, config, tracker, rng);
+        if config.exclusive_structural_mutation {
+            return;
+        }
     }
     if rng.random_bool(config.delete_connection_prob) {
         delete_connection(genome, rng);
@@ -86,10 +95,19 @@ pub fn mutate_plasticity<R: Rng + ?Sized>(
     }
 }
 
+/// Mutates every connection weight by `config.weight_mutation`'s scheme, then
+/// clamps to ±`weight_limit`.
+pub fn mutate_weights<R: Rng + ?Sized>(genome: &mut Genome, config: &NeatConfig, rng: &mut R) {
+    match config.weight_mutation {
+        WeightMutation::Gaussian => mutate_weights_gaussian(genome, config, rng),
+        WeightMutation::Reference => mutate_weights_reference(genome, config, rng),
+    }
+}
+
 /// Perturbs (Gaussian, `weight_perturb_power`) or replaces (uniform
 /// ±`weight_replace_range`) each connection weight with probability
-/// `weight_gene_prob`, then clamps to ±`weight_limit`.
-pub fn mutate_weights<R: Rng + ?Sized>(genome: &mut Genome, config: &NeatConfig, rng: &mut R) {
+/// `weight_gene_prob`.
+fn mutate_weights_gaussian<R: Rng + ?Sized>(genome: &mut Genome, config: &NeatConfig, rng: &mut R) {
     for c in &mut genome.conns {
         if config.weight_gene_prob < 1.0 && !rng.random_bool(config.weight_gene_prob) {
             continue;
@@ -102,6 +120,41 @@ pub fn mutate_weights<R: Rng + ?Sized>(genome: &mut Genome, config: &NeatConfig,
             rng,
         )
         .clamp(-config.weight_limit, config.weight_limit);
+    }
+}
+
+/// NEAT 1.2.1's `Genome::mutate_link_weights(power, 1.0, GAUSSIAN)`
+/// (genome.cpp:1160-1290): one draw makes the call severe or not, then each gene
+/// draws a uniform step in ±power and a choice between perturbing, replacing
+/// and keeping it (see [`WeightMutation::Reference`]).
+fn mutate_weights_reference<R: Rng + ?Sized>(
+    genome: &mut Genome,
+    config: &NeatConfig,
+    rng: &mut R,
+) {
+    let power = config.weight_perturb_power;
+    let severe = rng.random_bool(0.5);
+    let total = genome.conns.len() as f64;
+    let newest = total * 0.8;
+    for (i, c) in genome.conns.iter_mut().enumerate() {
+        // (perturb above, replace above): the reference's gausspoint and
+        // coldgausspoint.
+        let (perturb_above, replace_above) = if severe {
+            (0.3, 0.1)
+        } else if total >= 10.0 && i as f64 > newest {
+            (0.5, 0.3)
+        } else {
+            // At the reference's rate of 1.0 every other gene is perturbed.
+            (0.0, 0.0)
+        };
+        let step = uniform(rng, power);
+        let choice: f64 = rng.random();
+        if choice > perturb_above {
+            c.weight += step;
+        } else if choice > replace_above {
+            c.weight = step;
+        }
+        c.weight = c.weight.clamp(-config.weight_limit, config.weight_limit);
     }
 }
 
@@ -230,7 +283,10 @@ pub fn add_connection<R: Rng + ?Sized>(
             genome.conns[i].enabled = true;
             return;
         }
-        let weight = uniform(rng, config.weight_replace_range);
+        let range = config
+            .new_connection_weight_range
+            .unwrap_or(config.weight_replace_range);
+        let weight = uniform(rng, range);
         genome.insert_connection(ConnGene {
             innovation: tracker.link(source, target),
             source,

@@ -9,6 +9,7 @@ use crate::config::NeatConfig;
 use crate::genome::{Genome, GenomeId};
 use crate::innovation::InnovationTracker;
 use crate::reproduction::{Breeder, allocate};
+use crate::rules::{PopulationRestart, StagnationPenalty};
 use crate::species::{Species, SpeciesId, adjust_threshold, speciate};
 
 /// One species as it stood when a generation was bred.
@@ -29,6 +30,13 @@ pub struct SpeciesSummary {
     /// Its fittest member in the evaluated generation, for viewers that show a
     /// chosen species at play.
     pub champion: Genome,
+    /// The champion's index in the evaluated generation.
+    #[serde(default)]
+    pub champion_index: usize,
+    /// Whether `best_fitness` beat the species' record from earlier generations
+    /// (always true in its first generation).
+    #[serde(default)]
+    pub improved: bool,
 }
 
 /// The whole evolutionary state. Everything that decides the next generation is
@@ -97,10 +105,21 @@ impl Population {
             self.generation,
             &mut self.next_species_id,
         );
-        let ranked = self.rank_members(fitness);
+        let (ranked, improved) = self.rank_members(fitness);
         let mut shares = self.species_shares(&ranked, fitness, config);
-        self.refocus_if_stuck(&mut shares, fitness, config);
-        let counts = allocate(&shares, config.population_size);
+        let stuck = self.population_stuck(fitness, config);
+        let delta_coding = stuck && config.population_restart == PopulationRestart::DeltaCoding;
+        if stuck && !delta_coding {
+            // Refocus: only the two species with the best fitness ever breed.
+            for &i in self.species_by_best().iter().skip(2) {
+                shares[i] = 0.0;
+            }
+        }
+        let counts = if delta_coding {
+            self.delta_coding_counts(&ranked, fitness, config.population_size)
+        } else {
+            allocate(&shares, config.population_size)
+        };
 
         let mut children = Vec::with_capacity(config.population_size);
         let mut breeder = Breeder {
@@ -110,7 +129,11 @@ impl Population {
             rng: &mut self.rng,
         };
         for (members, &count) in ranked.iter().zip(&counts) {
-            breeder.breed_species(members, count, &self.genomes, fitness, &mut children);
+            if delta_coding {
+                breeder.breed_clones(&self.genomes[members[0]], count, &mut children);
+            } else {
+                breeder.breed_species(members, count, &self.genomes, fitness, &mut children);
+            }
         }
 
         let summaries = self
@@ -118,7 +141,8 @@ impl Population {
             .iter()
             .zip(&ranked)
             .zip(&counts)
-            .map(|((s, members), &offspring)| SpeciesSummary {
+            .zip(&improved)
+            .map(|(((s, members), &offspring), &improved)| SpeciesSummary {
                 id: s.id,
                 size: members.len(),
                 best_fitness: fitness[members[0]],
@@ -126,6 +150,8 @@ impl Population {
                 stagnant_for: s.stagnant_for(self.generation),
                 offspring,
                 champion: self.genomes[members[0]].clone(),
+                champion_index: members[0],
+                improved,
             })
             .collect();
 
@@ -147,8 +173,9 @@ impl Population {
     }
 
     /// Each species' member indices, best first (ties: earlier genome first), and
-    /// updates each species' best fitness and improvement date.
-    fn rank_members(&mut self, fitness: &[f64]) -> Vec<Vec<usize>> {
+    /// whether it beat its record; updates each species' best fitness and
+    /// improvement date.
+    fn rank_members(&mut self, fitness: &[f64]) -> (Vec<Vec<usize>>, Vec<bool>) {
         let generation = self.generation;
         self.species
             .iter_mut()
@@ -156,19 +183,16 @@ impl Population {
                 let mut members = s.members.clone();
                 members.sort_by(|&a, &b| fitness[b].total_cmp(&fitness[a]).then(a.cmp(&b)));
                 let best = fitness[members[0]];
-                if best > s.best_fitness {
+                let improved = best > s.best_fitness;
+                if improved {
                     s.best_fitness = best;
                     s.last_improved = generation;
                 }
-                members
+                (members, improved)
             })
-            .collect()
+            .unzip()
     }
 
-    /// Explicit fitness sharing: a species' share is the sum of its members'
-    /// fitness divided by its size. Negative fitness is shifted so the worst genome
-    /// scores 0. Stagnant species get no share unless they are among the
-    /// `protected_species` best.
     /// Species indices, best (highest best-ever fitness) first; ties by id.
     fn species_by_best(&self) -> Vec<usize> {
         let mut by_best: Vec<usize> = (0..self.species.len()).collect();
@@ -181,27 +205,56 @@ impl Population {
         by_best
     }
 
-    /// The paper's population-level stagnation rule: when the best fitness has not
-    /// improved for `population_stagnation` generations, only the two species
-    /// with the best fitness reproduce, and the clock restarts.
-    fn refocus_if_stuck(&mut self, shares: &mut [f64], fitness: &[f64], config: &NeatConfig) {
+    /// Whether the population is stuck: its best fitness has not improved for
+    /// `population_stagnation` generations. When it is, the clock restarts.
+    fn population_stuck(&mut self, fitness: &[f64], config: &NeatConfig) -> bool {
         let Some(limit) = config.population_stagnation else {
-            return;
+            return false;
         };
         let best = fitness.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         match self.record {
             Some((record, since)) if best <= record => {
-                if self.generation - since >= limit {
-                    for &i in self.species_by_best().iter().skip(2) {
-                        shares[i] = 0.0;
-                    }
+                let stuck = self.generation - since >= limit;
+                if stuck {
                     self.record = Some((record, self.generation));
                 }
+                stuck
             }
-            _ => self.record = Some((best, self.generation)),
+            _ => {
+                self.record = Some((best, self.generation));
+                false
+            }
         }
     }
 
+    /// Delta coding's allotment (population.cpp:593-630): the species with this
+    /// generation's fittest champion gets half the population, the runner-up the
+    /// rest (the best takes all when it is alone), and both stagnation clocks
+    /// restart.
+    fn delta_coding_counts(
+        &mut self,
+        ranked: &[Vec<usize>],
+        fitness: &[f64],
+        total: usize,
+    ) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..ranked.len()).collect();
+        order.sort_by(|&a, &b| fitness[ranked[b][0]].total_cmp(&fitness[ranked[a][0]]));
+        let mut counts = vec![0; ranked.len()];
+        counts[order[0]] = total;
+        if let Some(&second) = order.get(1) {
+            counts[second] = total - total / 2;
+            counts[order[0]] = total / 2;
+        }
+        for &i in order.iter().take(2) {
+            self.species[i].last_improved = self.generation;
+        }
+        counts
+    }
+
+    /// Explicit fitness sharing: a species' share is the sum of its members'
+    /// fitness divided by its size. Negative fitness is shifted so the worst genome
+    /// scores 0. Stagnant species lose their share (or have it scaled, by
+    /// `stagnation_penalty`) unless they are among the `protected_species` best.
     fn species_shares(
         &self,
         ranked: &[Vec<usize>],
@@ -216,13 +269,15 @@ impl Population {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let stagnant = s.stagnant_for(self.generation) >= config.stagnation_limit;
-                if stagnant && !protected.contains(&i) {
-                    return 0.0;
-                }
                 let members = &ranked[i];
                 let total: f64 = members.iter().map(|&m| fitness[m] + shift).sum();
-                total / members.len() as f64
+                let share = total / members.len() as f64;
+                let stagnant = s.stagnant_for(self.generation) >= config.stagnation_limit;
+                match config.stagnation_penalty {
+                    _ if !stagnant || protected.contains(&i) => share,
+                    StagnationPenalty::Remove => 0.0,
+                    StagnationPenalty::Scale(factor) => share * factor,
+                }
             })
             .collect()
     }

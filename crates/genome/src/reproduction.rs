@@ -6,7 +6,18 @@ use crate::config::NeatConfig;
 use crate::crossover::{Fitter, crossover};
 use crate::genome::{Genome, GenomeId};
 use crate::innovation::InnovationTracker;
-use crate::mutation::mutate;
+use crate::mutation::{add_connection, mutate, mutate_weights};
+use crate::rules::{Elitism, SurvivalRule};
+
+/// How many of a species' `size` members (best first) may be parents.
+fn survivors(config: &NeatConfig, size: usize) -> usize {
+    let quota = config.survival_threshold * size as f64;
+    match config.survival_rule {
+        SurvivalRule::Ceil => (quota.ceil() as usize).max(2),
+        SurvivalRule::FloorPlusOne => (quota + 1.0).floor() as usize,
+    }
+    .min(size)
+}
 
 /// Splits `total` offspring among species in proportion to `shares`, by largest
 /// remainder, so the counts always add up to exactly `total` (when at least one
@@ -67,20 +78,39 @@ impl<R: Rng + ?Sized> Breeder<'_, R> {
             return;
         }
         let mut made = 0;
-        if ranked.len() > self.config.elitism_min_size {
+        let elite_size = match self.config.elitism {
+            Elitism::SpeciesSize => ranked.len(),
+            Elitism::Offspring => count,
+        };
+        if elite_size > self.config.elitism_min_size {
             let mut elite = population[ranked[0]].clone();
             elite.id = self.fresh_id();
             children.push(elite);
             made += 1;
         }
-        let survivors = ((self.config.survival_threshold * ranked.len() as f64).ceil() as usize)
-            .max(2)
-            .min(ranked.len());
-        let parents = &ranked[..survivors];
+        let parents = &ranked[..survivors(self.config, ranked.len())];
         while made < count {
             let child = self.breed_one(parents, population, fitness);
             children.push(child);
             made += 1;
+        }
+    }
+
+    /// The reference's delta coding: `count` copies of `champion`, each with
+    /// weight mutation only (80%) or an add-connection mutation (always weights
+    /// when add-connection is off), except the last, which stays unchanged.
+    pub fn breed_clones(&mut self, champion: &Genome, count: usize, children: &mut Vec<Genome>) {
+        for made in 0..count {
+            let mut child = champion.clone();
+            child.id = self.fresh_id();
+            if made + 1 < count {
+                if self.config.add_connection_prob == 0.0 || self.rng.random_bool(0.8) {
+                    mutate_weights(&mut child, self.config, self.rng);
+                } else {
+                    add_connection(&mut child, self.config, self.tracker, self.rng);
+                }
+            }
+            children.push(child);
         }
     }
 
@@ -132,5 +162,56 @@ mod tests {
         assert_eq!(allocate(&[1.0, 1.0, 1.0], 10).iter().sum::<usize>(), 10);
         assert_eq!(allocate(&[0.0, 0.0], 5).iter().sum::<usize>(), 5);
         assert_eq!(allocate(&[0.0, 3.0], 5), vec![0, 5]);
+    }
+
+    #[test]
+    fn elitism_by_offspring_keeps_the_champion_of_a_small_species_with_many_children() {
+        use rand::SeedableRng;
+        use rand::rngs::Xoshiro256PlusPlus;
+        for (elitism, kept) in [(Elitism::Offspring, true), (Elitism::SpeciesSize, false)] {
+            let config = NeatConfig {
+                weight_mutation_prob: 1.0,
+                elitism,
+                ..NeatConfig::default()
+            };
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+            let mut tracker = InnovationTracker::new(Genome::first_hidden_id(2, 1));
+            let population: Vec<Genome> = (0..3)
+                .map(|id| Genome::initial(id, 2, 1, &config, &mut tracker, &mut rng))
+                .collect();
+            let mut next_id = 3;
+            let mut breeder = Breeder {
+                config: &config,
+                tracker: &mut tracker,
+                next_id: &mut next_id,
+                rng: &mut rng,
+            };
+            let mut children = Vec::new();
+            // Three members (not more than elitism_min_size 5), ten children.
+            breeder.breed_species(&[2, 0, 1], 10, &population, &[1.0, 0.0, 2.0], &mut children);
+            assert_eq!(children.len(), 10);
+            let copied = children[0].conns == population[2].conns;
+            assert_eq!(copied, kept, "{elitism:?}");
+        }
+    }
+
+    #[test]
+    fn survivors_follow_the_configured_rule() {
+        let ceil = NeatConfig {
+            survival_threshold: 0.4,
+            ..NeatConfig::default()
+        };
+        let reference = NeatConfig {
+            survival_rule: SurvivalRule::FloorPlusOne,
+            ..ceil.clone()
+        };
+        // ⌈0.4·10⌉ = 4; ⌊0.4·10 + 1⌋ = 5 (species.cpp:324).
+        assert_eq!(survivors(&ceil, 10), 4);
+        assert_eq!(survivors(&reference, 10), 5);
+        // Sprout keeps two parents where it can; the reference keeps one of two.
+        assert_eq!(survivors(&ceil, 2), 2);
+        assert_eq!(survivors(&reference, 2), 1);
+        assert_eq!(survivors(&ceil, 1), 1);
+        assert_eq!(survivors(&reference, 1), 1);
     }
 }
