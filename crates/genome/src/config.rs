@@ -11,7 +11,8 @@ use crate::gene::Activation;
 use crate::lifetime::LifetimeModuleSpec;
 use crate::module_genes::{ModuleGene, ModuleGenesConfig};
 use crate::rules::{
-    Elitism, PopulationRestart, StagnationPenalty, SuccessCheck, SurvivalRule, WeightMutation,
+    Elitism, PopulationRestart, Representative, StagnationPenalty, SuccessCheck, SurvivalRule,
+    WeightMutation,
 };
 
 /// How the first generation is wired.
@@ -161,6 +162,15 @@ pub struct NeatConfig {
     /// New connections draw their weight uniformly from ±this (the reference:
     /// 1.0). Default none: ±`weight_replace_range`.
     pub new_connection_weight_range: Option<f64>,
+    /// Chance that an add-connection mutation looks only for a recurrent link
+    /// (one that closes a cycle, is a self-loop or touches an output); otherwise
+    /// it looks only for a link that is none of these (the reference: 0.2).
+    /// Recurrent genomes only. Default none: any pair.
+    pub recurrent_link_prob: Option<f64>,
+    /// Which member of the previous generation new genomes are compared with
+    /// when they are sorted into species: `Random` or `Champion` (the
+    /// reference). Default `Random`.
+    pub representative: Representative,
     /// When true, a child gets at most one kind of mutation, as in the reference:
     /// add-node, else add-connection, else the rest (weights, toggles, biases,
     /// activations). Default false: every operator fires independently.
@@ -387,6 +397,8 @@ impl Default for NeatConfig {
             mutate_after_crossover_prob: 1.0,
             weight_mutation: WeightMutation::Gaussian,
             new_connection_weight_range: None,
+            recurrent_link_prob: None,
+            representative: Representative::Random,
             exclusive_structural_mutation: false,
             crossover_average_prob: 0.0,
             survival_rule: SurvivalRule::Ceil,
@@ -479,6 +491,20 @@ impl NeatConfig {
                 "new_connection_weight_range",
                 format!("Some({range}) must be a finite number ≥ 0"),
             ));
+        }
+        if let Some(p) = self.recurrent_link_prob {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(err(
+                    "recurrent_link_prob",
+                    format!("Some({p}) is not a probability in [0, 1]"),
+                ));
+            }
+            if self.feed_forward {
+                return Err(err(
+                    "recurrent_link_prob",
+                    "needs recurrent genomes (feed_forward: false)".into(),
+                ));
+            }
         }
         if let StagnationPenalty::Scale(factor) = self.stagnation_penalty
             && !(0.0..=1.0).contains(&factor)

@@ -45,6 +45,7 @@ pub use lifetime::{
 pub use module_genes::{GeneKind, ModuleGene, ModuleGenesConfig};
 pub use population::{Population, SpeciesSummary};
 pub use rules::{
-    Elitism, PopulationRestart, StagnationPenalty, SuccessCheck, SurvivalRule, WeightMutation,
+    Elitism, PopulationRestart, Representative, StagnationPenalty, SuccessCheck, SurvivalRule,
+    WeightMutation,
 };
 pub use species::{Species, SpeciesId};

@@ -259,7 +259,11 @@ pub fn add_node<R: Rng + ?Sized>(
 /// Links two unconnected nodes with a random weight. Sources may be any node;
 /// targets are hidden or output nodes. In feed-forward mode a link that would close
 /// a cycle is never made. An existing disabled link between the chosen pair is
-/// re-enabled instead.
+/// re-enabled instead. With `recurrent_link_prob` (the reference's
+/// `recur_only_prob`, genome.cpp:1575-1720), one draw decides whether this
+/// mutation looks for a recurrent link (half of its tries a self-loop; a link
+/// counts as recurrent when it closes a cycle or touches an output) or for a
+/// link that is neither.
 pub fn add_connection<R: Rng + ?Sized>(
     genome: &mut Genome,
     config: &NeatConfig,
@@ -270,11 +274,26 @@ pub fn add_connection<R: Rng + ?Sized>(
     if genome.nodes.len() <= first_target {
         return;
     }
+    let wants_recurrent = config.recurrent_link_prob.map(|p| rng.random_bool(p));
     for _ in 0..config.add_connection_tries {
-        let source = genome.nodes[rng.random_range(0..genome.nodes.len())].id;
-        let target = genome.nodes[rng.random_range(first_target..genome.nodes.len())].id;
+        let (source, target) = if wants_recurrent == Some(true) && rng.random_bool(0.5) {
+            let node = genome.nodes[rng.random_range(first_target..genome.nodes.len())].id;
+            (node, node)
+        } else {
+            let source = genome.nodes[rng.random_range(0..genome.nodes.len())].id;
+            let target = genome.nodes[rng.random_range(first_target..genome.nodes.len())].id;
+            (source, target)
+        };
         if config.feed_forward && genome.path_exists(target, source) {
             continue;
+        }
+        if let Some(wanted) = wants_recurrent {
+            let is_output = |id| genome.node(id).is_some_and(|n| n.kind == NodeKind::Output);
+            let recurrent =
+                is_output(source) || is_output(target) || genome.path_exists(target, source);
+            if recurrent != wanted {
+                continue;
+            }
         }
         if let Some(i) = genome.connection_between(source, target) {
             if genome.conns[i].enabled {

@@ -9,7 +9,7 @@ use crate::config::NeatConfig;
 use crate::genome::{Genome, GenomeId};
 use crate::innovation::InnovationTracker;
 use crate::reproduction::{Breeder, allocate};
-use crate::rules::{PopulationRestart, StagnationPenalty};
+use crate::rules::{PopulationRestart, Representative, StagnationPenalty};
 use crate::species::{Species, SpeciesId, adjust_threshold, speciate};
 
 /// One species as it stood when a generation was bred.
@@ -156,11 +156,16 @@ impl Population {
             .collect();
 
         // Species without offspring die out; the rest get a random member of this
-        // generation as the representative for the next speciation (the paper).
+        // generation (the paper) or its champion as the representative for the
+        // next speciation.
         let mut kept = Vec::with_capacity(self.species.len());
-        for (mut s, &count) in std::mem::take(&mut self.species).into_iter().zip(&counts) {
+        let alive = std::mem::take(&mut self.species).into_iter().zip(&ranked);
+        for ((mut s, members), &count) in alive.zip(&counts) {
             if count > 0 {
-                let pick = s.members[self.rng.random_range(0..s.members.len())];
+                let pick = match config.representative {
+                    Representative::Random => s.members[self.rng.random_range(0..s.members.len())],
+                    Representative::Champion => members[0],
+                };
                 s.representative = self.genomes[pick].clone();
                 kept.push(s);
             }

@@ -68,6 +68,17 @@ pub enum PopulationRestart {
     DeltaCoding,
 }
 
+/// Which member of a species new genomes are compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Representative {
+    /// A random member of the previous generation (the NEAT paper).
+    #[default]
+    Random,
+    /// The previous generation's fittest member (the reference code compares
+    /// with the species' first organism, its champion after sorting).
+    Champion,
+}
+
 /// Which genome of a generation the task's success check runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum SuccessCheck {

@@ -268,3 +268,62 @@ fn delta_coding_refills_the_population_from_the_two_best_champions() {
     }
     assert!(restarted, "two flat generations restart the population");
 }
+
+#[test]
+fn recurrent_link_prob_decides_between_recurrent_and_plain_links() {
+    let grow = NeatConfig {
+        feed_forward: false,
+        add_node_prob: 1.0,
+        weight_mutation_prob: 0.0,
+        ..NeatConfig::default()
+    };
+    let (mut base, mut tracker, _) = start(&grow, 21);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(21);
+    for _ in 0..6 {
+        mutation::mutate(&mut base, &grow, &mut tracker, &mut rng);
+    }
+    let output = base.inputs as sprout_genome::NodeId + 1;
+    for (p, recurrent) in [(0.0, false), (1.0, true)] {
+        let config = NeatConfig {
+            recurrent_link_prob: Some(p),
+            ..grow.clone()
+        };
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(2);
+        let mut added = 0;
+        for _ in 0..40 {
+            let mut genome = base.clone();
+            let mut tracker = tracker.clone();
+            mutation::add_connection(&mut genome, &config, &mut tracker, &mut rng);
+            let new = |c: &&sprout_genome::ConnGene| {
+                base.connection_between(c.source, c.target).is_none()
+            };
+            for c in genome.conns.iter().filter(new) {
+                added += 1;
+                let is_recurrent = c.source == output
+                    || c.target == output
+                    || base.path_exists(c.target, c.source);
+                assert_eq!(is_recurrent, recurrent, "p = {p}: {c:?}");
+            }
+        }
+        assert!(added > 10, "p = {p}: only {added} links added");
+    }
+}
+
+#[test]
+fn champion_representatives_are_each_species_best_member() {
+    let config = NeatConfig {
+        population_size: 50,
+        compat_threshold: 0.8,
+        weight_init_range: 2.0,
+        representative: sprout_genome::Representative::Champion,
+        ..NeatConfig::default()
+    };
+    let mut population = Population::new(&config, 2, 1, 17);
+    let fitness: Vec<f64> = (0..50).map(|i| ((i * 37) % 50) as f64).collect();
+    let summaries = population.advance(&fitness, &config);
+    assert!(population.species.len() > 1);
+    for species in &population.species {
+        let summary = summaries.iter().find(|s| s.id == species.id).unwrap();
+        assert_eq!(species.representative, summary.champion);
+    }
+}
