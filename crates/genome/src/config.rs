@@ -11,8 +11,8 @@ use crate::gene::Activation;
 use crate::lifetime::LifetimeModuleSpec;
 use crate::module_genes::{ModuleGene, ModuleGenesConfig};
 use crate::rules::{
-    Elitism, PopulationRestart, Representative, StagnationPenalty, SuccessCheck, SurvivalRule,
-    WeightMutation,
+    Elitism, EnableMutation, PopulationRestart, Representative, StagnationPenalty, SuccessCheck,
+    SurvivalRule, TieGenes, WeightMutation,
 };
 
 /// How the first generation is wired.
@@ -171,6 +171,15 @@ pub struct NeatConfig {
     /// when they are sorted into species: `Random` or `Champion` (the
     /// reference). Default `Random`.
     pub representative: Representative,
+    /// How toggle and re-enable pick their connection: `Random` or `Reference`.
+    /// Default `Random`.
+    pub enable_mutation: EnableMutation,
+    /// Whether add-node may split a link from the bias node (the reference
+    /// never does). Default true.
+    pub split_bias_links: bool,
+    /// Where a crossover of equally fit parents takes unmatched genes from:
+    /// `Both` or `Smaller` (the reference). Default `Both`.
+    pub tie_genes: TieGenes,
     /// When true, a child gets at most one kind of mutation, as in the reference:
     /// add-node, else add-connection, else the rest (weights, toggles, biases,
     /// activations). Default false: every operator fires independently.
@@ -399,6 +408,9 @@ impl Default for NeatConfig {
             new_connection_weight_range: None,
             recurrent_link_prob: None,
             representative: Representative::Random,
+            enable_mutation: EnableMutation::Random,
+            split_bias_links: true,
+            tie_genes: TieGenes::Both,
             exclusive_structural_mutation: false,
             crossover_average_prob: 0.0,
             survival_rule: SurvivalRule::Ceil,

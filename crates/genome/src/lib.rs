@@ -45,7 +45,7 @@ pub use lifetime::{
 pub use module_genes::{GeneKind, ModuleGene, ModuleGenesConfig};
 pub use population::{Population, SpeciesSummary};
 pub use rules::{
-    Elitism, PopulationRestart, Representative, StagnationPenalty, SuccessCheck, SurvivalRule,
-    WeightMutation,
+    Elitism, EnableMutation, PopulationRestart, Representative, StagnationPenalty, SuccessCheck,
+    SurvivalRule, TieGenes, WeightMutation,
 };
 pub use species::{Species, SpeciesId};

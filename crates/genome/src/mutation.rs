@@ -7,7 +7,7 @@ use crate::config::{NeatConfig, PlasticityConfig};
 use crate::gene::{ConnGene, NodeGene, NodeId, NodeKind, PlasticGene};
 use crate::genome::{Genome, new_plastic_gene, uniform};
 use crate::innovation::InnovationTracker;
-use crate::rules::WeightMutation;
+use crate::rules::{EnableMutation, WeightMutation};
 
 /// Applies one round of mutation: each operator fires independently with its
 /// configured probability, structural ones first. With
@@ -38,10 +38,16 @@ pub fn mutate<R: Rng + ?Sized>(
         delete_node(genome, rng);
     }
     if rng.random_bool(config.toggle_enable_prob) {
-        toggle_enable(genome, rng);
+        match config.enable_mutation {
+            EnableMutation::Random => toggle_enable(genome, rng),
+            EnableMutation::Reference => toggle_enable_safely(genome, rng),
+        }
     }
     if rng.random_bool(config.reenable_prob) {
-        reenable(genome, rng);
+        match config.enable_mutation {
+            EnableMutation::Random => reenable(genome, rng),
+            EnableMutation::Reference => reenable_first(genome),
+        }
     }
     if rng.random_bool(config.weight_mutation_prob) {
         mutate_weights(genome, config, rng);
@@ -197,7 +203,8 @@ pub fn mutate_activation<R: Rng + ?Sized>(genome: &mut Genome, config: &NeatConf
     }
 }
 
-/// Splits a random enabled connection: the old one is disabled, the incoming link
+/// Splits a random enabled connection (not one from the bias node unless
+/// `split_bias_links`): the old one is disabled, the incoming link
 /// gets weight 1 and the outgoing link the old weight (the NEAT paper), so the
 /// network's behaviour barely changes. With plasticity on, the outgoing link also
 /// keeps the old link's plasticity gene and the incoming link gets a fresh one.
@@ -207,16 +214,18 @@ pub fn add_node<R: Rng + ?Sized>(
     tracker: &mut InnovationTracker,
     rng: &mut R,
 ) {
-    let enabled = genome.conns.iter().filter(|c| c.enabled).count();
-    if enabled == 0 {
+    let bias = genome.inputs as NodeId;
+    let splittable = |c: &ConnGene| c.enabled && (config.split_bias_links || c.source != bias);
+    let candidates = genome.conns.iter().filter(|c| splittable(c)).count();
+    if candidates == 0 {
         return;
     }
-    let pick = rng.random_range(0..enabled);
+    let pick = rng.random_range(0..candidates);
     let Some(index) = genome
         .conns
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.enabled)
+        .filter(|(_, c)| splittable(c))
         .nth(pick)
         .map(|(i, _)| i)
     else {
@@ -342,6 +351,35 @@ pub fn toggle_enable<R: Rng + ?Sized>(genome: &mut Genome, rng: &mut R) {
     if !genome.conns.is_empty() {
         let i = rng.random_range(0..genome.conns.len());
         genome.conns[i].enabled = !genome.conns[i].enabled;
+    }
+}
+
+/// The reference's toggle (genome.cpp:1293-1327): flips a random connection,
+/// but disables it only when its source keeps another enabled outgoing link, so
+/// no node is cut off.
+pub fn toggle_enable_safely<R: Rng + ?Sized>(genome: &mut Genome, rng: &mut R) {
+    if genome.conns.is_empty() {
+        return;
+    }
+    let i = rng.random_range(0..genome.conns.len());
+    let c = genome.conns[i];
+    let other_out = || {
+        genome
+            .conns
+            .iter()
+            .enumerate()
+            .any(|(j, d)| j != i && d.enabled && d.source == c.source)
+    };
+    if !c.enabled || other_out() {
+        genome.conns[i].enabled = !c.enabled;
+    }
+}
+
+/// The reference's re-enable (genome.cpp:1329-1342): the first disabled
+/// connection in genome order.
+pub fn reenable_first(genome: &mut Genome) {
+    if let Some(c) = genome.conns.iter_mut().find(|c| !c.enabled) {
+        c.enabled = true;
     }
 }
 

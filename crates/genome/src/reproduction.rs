@@ -7,7 +7,7 @@ use crate::crossover::{Fitter, crossover};
 use crate::genome::{Genome, GenomeId};
 use crate::innovation::InnovationTracker;
 use crate::mutation::{add_connection, mutate, mutate_weights};
-use crate::rules::{Elitism, SurvivalRule};
+use crate::rules::{Elitism, SurvivalRule, TieGenes};
 
 /// How many of a species' `size` members (best first) may be parents.
 fn survivors(config: &NeatConfig, size: usize) -> usize {
@@ -128,10 +128,20 @@ impl<R: Rng + ?Sized> Breeder<'_, R> {
             } else {
                 parents[self.rng.random_range(0..parents.len())]
             };
+            let smaller_first = || {
+                if population[mom].conns.len() < population[dad].conns.len() {
+                    (mom, dad, Fitter::First)
+                } else {
+                    (dad, mom, Fitter::First)
+                }
+            };
             let (first, second, fitter) = match fitness[mom].total_cmp(&fitness[dad]) {
                 std::cmp::Ordering::Greater => (mom, dad, Fitter::First),
                 std::cmp::Ordering::Less => (dad, mom, Fitter::First),
-                std::cmp::Ordering::Equal => (mom, dad, Fitter::Tie),
+                std::cmp::Ordering::Equal => match config.tie_genes {
+                    TieGenes::Both => (mom, dad, Fitter::Tie),
+                    TieGenes::Smaller => smaller_first(),
+                },
             };
             let id = self.fresh_id();
             let child = crossover(
@@ -192,6 +202,62 @@ mod tests {
             assert_eq!(children.len(), 10);
             let copied = children[0].conns == population[2].conns;
             assert_eq!(copied, kept, "{elitism:?}");
+        }
+    }
+
+    #[test]
+    fn equally_fit_parents_pass_on_the_smaller_genome_under_the_reference_tie_rule() {
+        use rand::SeedableRng;
+        use rand::rngs::Xoshiro256PlusPlus;
+        for (tie_genes, union) in [(TieGenes::Both, true), (TieGenes::Smaller, false)] {
+            let config = NeatConfig {
+                feed_forward: false,
+                mutate_only_prob: 0.0,
+                mutate_after_crossover_prob: 0.0,
+                interspecies_prob: 0.0,
+                elitism_min_size: 100,
+                tie_genes,
+                ..NeatConfig::default()
+            };
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(4);
+            let mut tracker = InnovationTracker::new(Genome::first_hidden_id(2, 1));
+            let mut small = Genome::initial(0, 2, 1, &config, &mut tracker, &mut rng);
+            let mut big = small.clone();
+            big.id = 1;
+            // Each parent gets genes of its own; the big one more of them.
+            crate::mutation::add_node(&mut small, &config, &mut tracker, &mut rng);
+            while big.conns.len() <= small.conns.len() + 1 {
+                crate::mutation::add_node(&mut big, &config, &mut tracker, &mut rng);
+            }
+            let population = vec![small.clone(), big.clone()];
+            let mut next_id = 2;
+            let mut breeder = Breeder {
+                config: &config,
+                tracker: &mut tracker,
+                next_id: &mut next_id,
+                rng: &mut rng,
+            };
+            let mut children = Vec::new();
+            breeder.breed_species(&[0, 1], 20, &population, &[1.0, 1.0], &mut children);
+            // A child of the two (not of one parent twice) has genes of both
+            // (the union), or only the smaller parent's.
+            let has = |g: &Genome, of: &Genome| {
+                of.conns
+                    .iter()
+                    .filter(|c| small.conns.iter().all(|d| d.innovation != c.innovation))
+                    .any(|c| g.conns.iter().any(|d| d.innovation == c.innovation))
+            };
+            let unique_to_small = |g: &Genome| {
+                small.conns.iter().any(|c| {
+                    big.conns.iter().all(|d| d.innovation != c.innovation)
+                        && g.conns.iter().any(|d| d.innovation == c.innovation)
+                })
+            };
+            let mixed = children
+                .iter()
+                .filter(|c| has(c, &big) && unique_to_small(c))
+                .count();
+            assert_eq!(mixed > 0, union, "{tie_genes:?}");
         }
     }
 

@@ -21,6 +21,28 @@ pub enum WeightMutation {
     Reference,
 }
 
+/// How the toggle and re-enable mutations pick their connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum EnableMutation {
+    /// Toggle flips a random connection; re-enable picks a random disabled one.
+    #[default]
+    Random,
+    /// The reference: toggle disables a connection only when its source keeps
+    /// another enabled outgoing link; re-enable picks the first disabled one.
+    Reference,
+}
+
+/// Where a crossover of two equally fit parents takes its unmatched genes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TieGenes {
+    /// From both parents.
+    #[default]
+    Both,
+    /// From the parent with fewer connection genes (the second parent when
+    /// both have as many), as the reference's `mate_multipoint` does.
+    Smaller,
+}
+
 /// How many members of a species (best first) may become parents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum SurvivalRule {

@@ -327,3 +327,54 @@ fn champion_representatives_are_each_species_best_member() {
         assert_eq!(species.representative, summary.champion);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn reference_toggle_never_cuts_a_node_off(seed in any::<u64>(), steps in 1usize..40) {
+        let config = NeatConfig { enable_mutation: sprout_genome::EnableMutation::Reference, ..reference_config(false) };
+        let mut genome = grown(&config, seed, steps);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 7);
+        for _ in 0..20 {
+            let before = genome.clone();
+            mutation::toggle_enable_safely(&mut genome, &mut rng);
+            for node in &before.nodes {
+                let out = |g: &Genome| g.conns.iter().any(|c| c.enabled && c.source == node.id);
+                prop_assert!(!out(&before) || out(&genome), "node {} lost its last link", node.id);
+            }
+        }
+    }
+
+    #[test]
+    fn add_node_leaves_bias_links_alone_when_asked(seed in any::<u64>(), steps in 1usize..30) {
+        let config = NeatConfig {
+            split_bias_links: false,
+            add_node_prob: 1.0,
+            ..reference_config(false)
+        };
+        let (mut genome, mut tracker, mut rng) = start(&config, seed);
+        let bias = genome.inputs as sprout_genome::NodeId;
+        prop_assert_eq!(genome.nodes[genome.inputs].kind, sprout_genome::NodeKind::Bias);
+        for _ in 0..steps {
+            let before = genome.clone();
+            mutation::add_node(&mut genome, &config, &mut tracker, &mut rng);
+            for (old, new) in before.conns.iter().zip(&genome.conns) {
+                if old.innovation == new.innovation && old.enabled && !new.enabled {
+                    prop_assert_ne!(old.source, bias);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn reference_reenable_turns_on_the_first_disabled_connection() {
+    let (mut genome, _, _) = start(&NeatConfig::default(), 1);
+    for i in [1, 3] {
+        genome.conns[i].enabled = false;
+    }
+    mutation::reenable_first(&mut genome);
+    assert!(genome.conns[1].enabled);
+    assert!(!genome.conns[3].enabled);
+}
