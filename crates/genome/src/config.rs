@@ -171,6 +171,11 @@ pub struct NeatConfig {
     /// when they are sorted into species: `Random` or `Champion` (the
     /// reference). Default `Random`.
     pub representative: Representative,
+    /// When true, a species allotted no children stays, so children close to its
+    /// representative join it (with its age and records) instead of founding a
+    /// new species; it dies when none does (the reference places children in
+    /// species at birth, and childless species take them). Default false.
+    pub keep_childless_species: bool,
     /// How toggle and re-enable pick their connection: `Random` or `Reference`.
     /// Default `Random`.
     pub enable_mutation: EnableMutation,
@@ -408,6 +413,7 @@ impl Default for NeatConfig {
             new_connection_weight_range: None,
             recurrent_link_prob: None,
             representative: Representative::Random,
+            keep_childless_species: false,
             enable_mutation: EnableMutation::Random,
             split_bias_links: true,
             tie_genes: TieGenes::Both,

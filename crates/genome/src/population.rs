@@ -155,13 +155,13 @@ impl Population {
             })
             .collect();
 
-        // Species without offspring die out; the rest get a random member of this
-        // generation (the paper) or its champion as the representative for the
-        // next speciation.
+        // Species without offspring die out (unless `keep_childless_species`);
+        // the rest get a random member of this generation (the paper) or its
+        // champion as the representative for the next speciation.
         let mut kept = Vec::with_capacity(self.species.len());
         let alive = std::mem::take(&mut self.species).into_iter().zip(&ranked);
         for ((mut s, members), &count) in alive.zip(&counts) {
-            if count > 0 {
+            if count > 0 || config.keep_childless_species {
                 let pick = match config.representative {
                     Representative::Random => s.members[self.rng.random_range(0..s.members.len())],
                     Representative::Champion => members[0],

@@ -378,3 +378,39 @@ fn reference_reenable_turns_on_the_first_disabled_connection() {
     assert!(genome.conns[1].enabled);
     assert!(!genome.conns[3].enabled);
 }
+
+#[test]
+fn a_childless_species_kept_takes_the_children_that_fit_it() {
+    let config = NeatConfig {
+        population_size: 60,
+        compat_threshold: 0.5,
+        weight_init_range: 3.0,
+        stagnation_limit: 1,
+        protected_species: 1,
+        keep_childless_species: true,
+        ..NeatConfig::default()
+    };
+    let mut population = Population::new(&config, 2, 1, 6);
+    let mut revived = 0;
+    let mut childless = std::collections::BTreeSet::new();
+    for _ in 0..8 {
+        let fitness = vec![1.0; population.genomes.len()];
+        let summaries = population.advance(&fitness, &config);
+        // Kept species: every one breeding or not (speciation then drops
+        // those no child joins).
+        assert_eq!(population.species.len(), summaries.len());
+        revived += summaries
+            .iter()
+            .filter(|s| childless.contains(&s.id) && s.size > 0)
+            .count();
+        childless = summaries
+            .iter()
+            .filter(|s| s.offspring == 0)
+            .map(|s| s.id)
+            .collect();
+    }
+    assert!(
+        revived > 0,
+        "children joined a species that had none allotted"
+    );
+}
