@@ -162,6 +162,9 @@ pub struct NeatConfig {
     /// New connections draw their weight uniformly from ±this (the reference:
     /// 1.0). Default none: ±`weight_replace_range`.
     pub new_connection_weight_range: Option<f64>,
+    /// The bias node's value (the reference's DPNV experiment feeds 0.5).
+    /// Default 1.0.
+    pub bias_value: f64,
     /// Chance that an add-connection mutation looks only for a recurrent link
     /// (one that closes a cycle, is a self-loop or touches an output); otherwise
     /// it looks only for a link that is none of these (the reference: 0.2).
@@ -411,6 +414,7 @@ impl Default for NeatConfig {
             mutate_after_crossover_prob: 1.0,
             weight_mutation: WeightMutation::Gaussian,
             new_connection_weight_range: None,
+            bias_value: 1.0,
             recurrent_link_prob: None,
             representative: Representative::Random,
             keep_childless_species: false,
@@ -488,6 +492,7 @@ impl NeatConfig {
             }
         }
         let positive = [
+            ("bias_value", self.bias_value),
             ("weight_limit", self.weight_limit),
             ("compat_threshold", self.compat_threshold),
         ];

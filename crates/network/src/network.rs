@@ -10,7 +10,7 @@ use crate::plastic::Plasticity;
 
 /// A compiled network. Activation walks flat arrays and never allocates.
 ///
-/// Value slots: `0..inputs` are the inputs, `inputs` is the bias (always 1), and
+/// Value slots: `0..inputs` are the inputs, `inputs` is the bias (1, or `neat.bias_value`), and
 /// the computed nodes follow in evaluation order. Feed-forward networks compute
 /// every node from values of the same step. Recurrent networks step as
 /// [`Stepping`] says: in order (a link whose source comes later, or is the node
@@ -25,6 +25,8 @@ use crate::plastic::Plasticity;
 #[derive(Debug, Clone)]
 pub struct Network {
     inputs: usize,
+    /// The bias node's value (`neat.bias_value`; 1 by default).
+    bias: f64,
     values: Vec<f64>,
     nodes: Vec<ComputeNode>,
     edge_sources: Vec<u32>,
@@ -76,7 +78,7 @@ impl Network {
     /// genes are ignored). Feed-forward genomes always step in order: synchronous
     /// stepping would only delay them.
     pub fn compile_with(genome: &Genome, stepping: Stepping) -> Self {
-        Self::build(genome, stepping, None, false)
+        Self::build(genome, stepping, None, false, 1.0)
     }
 
     /// Compiles a genome as the experiment's NEAT settings say: their recurrent
@@ -89,16 +91,18 @@ impl Network {
             neat.recurrent_stepping,
             neat.plasticity.as_ref(),
             neat.modulated(),
+            neat.bias_value,
         )
     }
 
     /// `modulated`: the genome's last output is the modulatory one (see
-    /// [`NeatConfig::modulated`]).
+    /// [`NeatConfig::modulated`]); `bias`: the bias node's value.
     fn build(
         genome: &Genome,
         stepping: Stepping,
         plasticity: Option<&PlasticityConfig>,
         modulated: bool,
+        bias: f64,
     ) -> Self {
         let structure = Structure::new(genome);
         let live = structure.live();
@@ -171,10 +175,11 @@ impl Network {
             Plasticity::new(rules, &edge_weights, config, gate)
         });
         let mut values = vec![0.0; fixed + order.len()];
-        values[genome.inputs] = 1.0;
+        values[genome.inputs] = bias;
         let previous = (recurrent && stepping == Stepping::Synchronous).then(|| values.clone());
         Self {
             inputs: genome.inputs,
+            bias,
             values,
             nodes,
             edge_sources,
@@ -235,10 +240,10 @@ impl Network {
     }
 
     /// Starts a new episode: clears recurrent state (every node value back to 0,
-    /// the bias to 1) and gives plastic links back the genome's weights.
+    /// the bias to its value) and gives plastic links back the genome's weights.
     pub fn reset(&mut self) {
         self.values.fill(0.0);
-        self.values[self.inputs] = 1.0;
+        self.values[self.inputs] = self.bias;
         if let Some(previous) = &mut self.previous {
             previous.copy_from_slice(&self.values);
         }
@@ -252,7 +257,7 @@ impl Network {
     /// plastic links back the genome's weights.
     pub fn reset_state(&mut self) {
         self.values.fill(0.0);
-        self.values[self.inputs] = 1.0;
+        self.values[self.inputs] = self.bias;
         if let Some(previous) = &mut self.previous {
             previous.copy_from_slice(&self.values);
         }

@@ -195,3 +195,31 @@ fn feed_forward_genomes_ignore_synchronous_stepping() {
     let mut b = Network::compile_with(&g, sprout_genome::Stepping::Synchronous);
     assert_eq!(a.activate(&[0.3, -0.2, 0.9]), b.activate(&[0.3, -0.2, 0.9]));
 }
+
+#[test]
+fn the_bias_node_holds_the_configured_value_across_resets() {
+    // out2 = 3·bias + in0.
+    let g = Genome {
+        id: 0,
+        inputs: 1,
+        outputs: 1,
+        nodes: vec![
+            node(0, NodeKind::Input),
+            node(1, NodeKind::Bias),
+            node(2, NodeKind::Output),
+        ],
+        conns: vec![link(0, 0, 2, 1.0), link(1, 1, 2, 3.0)],
+        module_params: Vec::new(),
+    };
+    let neat = sprout_genome::NeatConfig {
+        bias_value: 0.5,
+        ..sprout_genome::NeatConfig::default()
+    };
+    let mut net = Network::compile_for(&g, &neat);
+    assert_eq!(net.activate(&[1.0]), &[2.5]);
+    net.reset();
+    assert_eq!(net.activate(&[0.0]), &[1.5]);
+    net.reset_state();
+    assert_eq!(net.activate(&[0.0]), &[1.5]);
+    assert_eq!(Network::compile(&g).activate(&[0.0]), &[3.0]);
+}
