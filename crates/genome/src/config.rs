@@ -11,8 +11,8 @@ use crate::gene::Activation;
 use crate::lifetime::LifetimeModuleSpec;
 use crate::module_genes::{ModuleGene, ModuleGenesConfig};
 use crate::rules::{
-    Elitism, EnableMutation, PopulationRestart, Representative, StagnationPenalty, SuccessCheck,
-    SurvivalRule, TieGenes, WeightMutation,
+    Elitism, EnableMutation, Obliterate, PopulationRestart, Representative, StagnationPenalty,
+    SuccessCheck, SurvivalRule, TieGenes, WeightMutation,
 };
 
 /// How the first generation is wired.
@@ -204,6 +204,9 @@ pub struct NeatConfig {
     /// What a stagnant species suffers: `Remove` or `Scale(factor)`. Default
     /// `Remove`.
     pub stagnation_penalty: StagnationPenalty,
+    /// Periodic obliteration of an old, bad species: `Some((every: 30,
+    /// min_age: 20))` as in the reference. Default none.
+    pub obliterate: Option<Obliterate>,
     /// What `population_stagnation` does: `Refocus` or `DeltaCoding`. Default
     /// `Refocus`.
     pub population_restart: PopulationRestart,
@@ -426,6 +429,7 @@ impl Default for NeatConfig {
             survival_rule: SurvivalRule::Ceil,
             elitism: Elitism::SpeciesSize,
             stagnation_penalty: StagnationPenalty::Remove,
+            obliterate: None,
             population_restart: PopulationRestart::Refocus,
             success_check: SuccessCheck::Fittest,
             plasticity: None,
@@ -528,6 +532,11 @@ impl NeatConfig {
                     "needs recurrent genomes (feed_forward: false)".into(),
                 ));
             }
+        }
+        if let Some(rule) = self.obliterate
+            && rule.every == 0
+        {
+            return Err(err("obliterate", "every must be at least 1".into()));
         }
         if let StagnationPenalty::Scale(factor) = self.stagnation_penalty
             && !(0.0..=1.0).contains(&factor)

@@ -45,7 +45,7 @@ pub use lifetime::{
 pub use module_genes::{GeneKind, ModuleGene, ModuleGenesConfig};
 pub use population::{Population, SpeciesSummary};
 pub use rules::{
-    Elitism, EnableMutation, PopulationRestart, Representative, StagnationPenalty, SuccessCheck,
-    SurvivalRule, TieGenes, WeightMutation,
+    Elitism, EnableMutation, Obliterate, PopulationRestart, Representative, StagnationPenalty,
+    SuccessCheck, SurvivalRule, TieGenes, WeightMutation,
 };
 pub use species::{Species, SpeciesId};

@@ -106,6 +106,7 @@ impl Population {
             &mut self.next_species_id,
         );
         let (ranked, improved) = self.rank_members(fitness);
+        self.obliterate_if_due(&ranked, fitness, config);
         let mut shares = self.species_shares(&ranked, fitness, config);
         let stuck = self.population_stuck(fitness, config);
         let delta_coding = stuck && config.population_restart == PopulationRestart::DeltaCoding;
@@ -256,6 +257,30 @@ impl Population {
         counts
     }
 
+    /// The reference's "obliterate" (population.cpp:476-491): every
+    /// `obliterate.every` generations, the worst species (by this generation's
+    /// champion) at least `obliterate.min_age` old, or the best species when none
+    /// is that old, keeps 1% of its share for the rest of its life.
+    fn obliterate_if_due(&mut self, ranked: &[Vec<usize>], fitness: &[f64], config: &NeatConfig) {
+        let Some(rule) = config.obliterate else {
+            return;
+        };
+        // The reference counts generations from 1.
+        if self.species.is_empty() || !(self.generation + 1).is_multiple_of(rule.every) {
+            return;
+        }
+        let mut order: Vec<usize> = (0..ranked.len()).collect();
+        order.sort_by(|&a, &b| fitness[ranked[b][0]].total_cmp(&fitness[ranked[a][0]]));
+        let generation = self.generation;
+        let doomed = order
+            .iter()
+            .rev()
+            .copied()
+            .find(|&i| generation - self.species[i].created >= rule.min_age)
+            .unwrap_or(order[0]);
+        self.species[doomed].obliterated = true;
+    }
+
     /// Explicit fitness sharing: a species' share is the sum of its members'
     /// fitness divided by its size. Negative fitness is shifted so the worst genome
     /// scores 0. Stagnant species lose their share (or have it scaled, by
@@ -277,6 +302,7 @@ impl Population {
                 let members = &ranked[i];
                 let total: f64 = members.iter().map(|&m| fitness[m] + shift).sum();
                 let share = total / members.len() as f64;
+                let share = if s.obliterated { share * 0.01 } else { share };
                 let stagnant = s.stagnant_for(self.generation) >= config.stagnation_limit;
                 match config.stagnation_penalty {
                     _ if !stagnant || protected.contains(&i) => share,

@@ -152,7 +152,14 @@ impl<R: Rng + ?Sized> Breeder<'_, R> {
                 config,
                 self.rng,
             );
-            if !self.rng.random_bool(config.mutate_after_crossover_prob) {
+            // A crossover of a genome with itself, or with an identical copy, is
+            // that genome again: it always mutates (the reference does too), so no
+            // evaluation is spent on a duplicate.
+            let mutates = self.rng.random_bool(config.mutate_after_crossover_prob)
+                || mom == dad
+                || (population[mom].conns == population[dad].conns
+                    && population[mom].nodes == population[dad].nodes);
+            if !mutates {
                 return child;
             }
             child
@@ -214,6 +221,9 @@ mod tests {
                 feed_forward: false,
                 mutate_only_prob: 0.0,
                 mutate_after_crossover_prob: 0.0,
+                // Self-crosses mutate anyway: weights only, so no gene appears.
+                add_node_prob: 0.0,
+                add_connection_prob: 0.0,
                 interspecies_prob: 0.0,
                 elitism_min_size: 100,
                 tie_genes,
@@ -259,6 +269,37 @@ mod tests {
                 .count();
             assert_eq!(mixed > 0, union, "{tie_genes:?}");
         }
+    }
+
+    #[test]
+    fn a_crossover_of_a_genome_with_itself_always_mutates() {
+        use rand::SeedableRng;
+        use rand::rngs::Xoshiro256PlusPlus;
+        let config = NeatConfig {
+            mutate_only_prob: 0.0,
+            mutate_after_crossover_prob: 0.0,
+            weight_mutation_prob: 1.0,
+            elitism_min_size: 100,
+            ..NeatConfig::default()
+        };
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
+        let mut tracker = InnovationTracker::new(Genome::first_hidden_id(2, 1));
+        let parent = Genome::initial(0, 2, 1, &config, &mut tracker, &mut rng);
+        let twin = Genome {
+            id: 1,
+            ..parent.clone()
+        };
+        let population = vec![parent.clone(), twin];
+        let mut next_id = 2;
+        let mut breeder = Breeder {
+            config: &config,
+            tracker: &mut tracker,
+            next_id: &mut next_id,
+            rng: &mut rng,
+        };
+        let mut children = Vec::new();
+        breeder.breed_species(&[0, 1], 10, &population, &[1.0, 1.0], &mut children);
+        assert!(children.iter().all(|c| c.conns != parent.conns));
     }
 
     #[test]

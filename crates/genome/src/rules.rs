@@ -75,6 +75,19 @@ pub enum StagnationPenalty {
     Scale(f64),
 }
 
+/// The reference's "obliterate": every `every` generations, the worst species at
+/// least `min_age` generations old (the best species when none is) keeps only
+/// 1% of its share of the children for the rest of its life (the reference:
+/// every 30, from age 20).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Obliterate {
+    /// Generations between two obliterations.
+    pub every: u64,
+    /// Youngest age a species can be obliterated at.
+    pub min_age: u64,
+}
+
 /// What `population_stagnation` does when the population's best fitness stalls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum PopulationRestart {

@@ -25,6 +25,9 @@ pub struct Species {
     pub best_fitness: f64,
     /// Last generation in which `best_fitness` improved.
     pub last_improved: u64,
+    /// Marked by `neat.obliterate`: the species keeps 1% of its share.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub obliterated: bool,
 }
 
 impl Species {
@@ -62,6 +65,7 @@ pub fn speciate(
                     created: generation,
                     best_fitness: f64::NEG_INFINITY,
                     last_improved: generation,
+                    obliterated: false,
                 });
                 *next_species_id += 1;
             }

@@ -414,3 +414,56 @@ fn a_childless_species_kept_takes_the_children_that_fit_it() {
         "children joined a species that had none allotted"
     );
 }
+
+#[test]
+fn obliteration_marks_the_worst_old_species_on_schedule() {
+    let config = NeatConfig {
+        population_size: 80,
+        compat_threshold: 0.6,
+        weight_init_range: 3.0,
+        stagnation_limit: 1000,
+        // Keeps the marked species in view after it loses its children.
+        keep_childless_species: true,
+        obliterate: Some(sprout_genome::Obliterate {
+            every: 4,
+            min_age: 2,
+        }),
+        ..NeatConfig::default()
+    };
+    let mut population = Population::new(&config, 2, 1, 31);
+    let mut marks = 0;
+    for generation in 0..12u64 {
+        let before: Vec<u64> = marked(&population);
+        let fitness: Vec<f64> = (0..80).map(|i| 1.0 + (i % 9) as f64).collect();
+        let summaries = population.advance(&fitness, &config);
+        let new: Vec<u64> = marked(&population)
+            .into_iter()
+            .filter(|id| !before.contains(id))
+            .collect();
+        if !(generation + 1).is_multiple_of(4) {
+            assert!(new.is_empty(), "generation {generation}: off schedule");
+            continue;
+        }
+        assert_eq!(new.len(), 1, "generation {generation}");
+        marks += 1;
+        let doomed = summaries.iter().find(|s| s.id == new[0]).unwrap();
+        let old: Vec<_> = summaries.iter().filter(|s| s.age >= 2).collect();
+        if !old.is_empty() {
+            assert!(doomed.age >= 2);
+            assert!(old.iter().all(|s| s.best_fitness >= doomed.best_fitness));
+        }
+        // It keeps 1% of its share already in this generation: no more than
+        // the one child rounding can give it.
+        assert!(doomed.offspring <= 1, "{} children", doomed.offspring);
+    }
+    assert_eq!(marks, 3);
+}
+
+fn marked(population: &Population) -> Vec<u64> {
+    population
+        .species
+        .iter()
+        .filter(|s| s.obliterated)
+        .map(|s| s.id)
+        .collect()
+}
