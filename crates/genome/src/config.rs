@@ -204,8 +204,8 @@ pub struct NeatConfig {
     /// What a stagnant species suffers: `Remove` or `Scale(factor)`. Default
     /// `Remove`.
     pub stagnation_penalty: StagnationPenalty,
-    /// Periodic obliteration of an old, bad species: `Some((every: 30,
-    /// min_age: 20))` as in the reference. Default none.
+    /// Periodic obliteration of an old, bad species: `Some(every: 30, min_age:
+    /// 20)` as in the reference. Default none.
     pub obliterate: Option<Obliterate>,
     /// What `population_stagnation` does: `Refocus` or `DeltaCoding`. Default
     /// `Refocus`.

@@ -181,31 +181,59 @@ mod tests {
         assert_eq!(allocate(&[0.0, 3.0], 5), vec![0, 5]);
     }
 
+    use rand::SeedableRng;
+    use rand::rngs::Xoshiro256PlusPlus;
+
+    /// A two-input, one-output innovation tracker and an RNG seeded with `seed`.
+    fn fixtures(seed: u64) -> (InnovationTracker, Xoshiro256PlusPlus) {
+        let tracker = InnovationTracker::new(Genome::first_hidden_id(2, 1));
+        (tracker, Xoshiro256PlusPlus::seed_from_u64(seed))
+    }
+
+    /// Breeds `count` children of one species whose members, best first, are
+    /// `ranked`.
+    fn breed(
+        config: &NeatConfig,
+        (tracker, rng): (&mut InnovationTracker, &mut Xoshiro256PlusPlus),
+        population: &[Genome],
+        ranked: &[usize],
+        fitness: &[f64],
+        count: usize,
+    ) -> Vec<Genome> {
+        let mut next_id = population.len() as GenomeId;
+        let mut breeder = Breeder {
+            config,
+            tracker,
+            next_id: &mut next_id,
+            rng,
+        };
+        let mut children = Vec::new();
+        breeder.breed_species(ranked, count, population, fitness, &mut children);
+        children
+    }
+
     #[test]
     fn elitism_by_offspring_keeps_the_champion_of_a_small_species_with_many_children() {
-        use rand::SeedableRng;
-        use rand::rngs::Xoshiro256PlusPlus;
         for (elitism, kept) in [(Elitism::Offspring, true), (Elitism::SpeciesSize, false)] {
             let config = NeatConfig {
                 weight_mutation_prob: 1.0,
                 elitism,
                 ..NeatConfig::default()
             };
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-            let mut tracker = InnovationTracker::new(Genome::first_hidden_id(2, 1));
+            let (mut tracker, mut rng) = fixtures(3);
             let population: Vec<Genome> = (0..3)
                 .map(|id| Genome::initial(id, 2, 1, &config, &mut tracker, &mut rng))
                 .collect();
-            let mut next_id = 3;
-            let mut breeder = Breeder {
-                config: &config,
-                tracker: &mut tracker,
-                next_id: &mut next_id,
-                rng: &mut rng,
-            };
-            let mut children = Vec::new();
             // Three members (not more than elitism_min_size 5), ten children.
-            breeder.breed_species(&[2, 0, 1], 10, &population, &[1.0, 0.0, 2.0], &mut children);
+            let fitness = [1.0, 0.0, 2.0];
+            let children = breed(
+                &config,
+                (&mut tracker, &mut rng),
+                &population,
+                &[2, 0, 1],
+                &fitness,
+                10,
+            );
             assert_eq!(children.len(), 10);
             let copied = children[0].conns == population[2].conns;
             assert_eq!(copied, kept, "{elitism:?}");
@@ -214,8 +242,6 @@ mod tests {
 
     #[test]
     fn equally_fit_parents_pass_on_the_smaller_genome_under_the_reference_tie_rule() {
-        use rand::SeedableRng;
-        use rand::rngs::Xoshiro256PlusPlus;
         for (tie_genes, union) in [(TieGenes::Both, true), (TieGenes::Smaller, false)] {
             let config = NeatConfig {
                 feed_forward: false,
@@ -229,8 +255,7 @@ mod tests {
                 tie_genes,
                 ..NeatConfig::default()
             };
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(4);
-            let mut tracker = InnovationTracker::new(Genome::first_hidden_id(2, 1));
+            let (mut tracker, mut rng) = fixtures(4);
             let mut small = Genome::initial(0, 2, 1, &config, &mut tracker, &mut rng);
             let mut big = small.clone();
             big.id = 1;
@@ -240,15 +265,14 @@ mod tests {
                 crate::mutation::add_node(&mut big, &config, &mut tracker, &mut rng);
             }
             let population = vec![small.clone(), big.clone()];
-            let mut next_id = 2;
-            let mut breeder = Breeder {
-                config: &config,
-                tracker: &mut tracker,
-                next_id: &mut next_id,
-                rng: &mut rng,
-            };
-            let mut children = Vec::new();
-            breeder.breed_species(&[0, 1], 20, &population, &[1.0, 1.0], &mut children);
+            let children = breed(
+                &config,
+                (&mut tracker, &mut rng),
+                &population,
+                &[0, 1],
+                &[1.0, 1.0],
+                20,
+            );
             // A child of the two (not of one parent twice) has genes of both
             // (the union), or only the smaller parent's.
             let has = |g: &Genome, of: &Genome| {
@@ -273,8 +297,6 @@ mod tests {
 
     #[test]
     fn a_crossover_of_a_genome_with_itself_always_mutates() {
-        use rand::SeedableRng;
-        use rand::rngs::Xoshiro256PlusPlus;
         let config = NeatConfig {
             mutate_only_prob: 0.0,
             mutate_after_crossover_prob: 0.0,
@@ -282,23 +304,21 @@ mod tests {
             elitism_min_size: 100,
             ..NeatConfig::default()
         };
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
-        let mut tracker = InnovationTracker::new(Genome::first_hidden_id(2, 1));
+        let (mut tracker, mut rng) = fixtures(9);
         let parent = Genome::initial(0, 2, 1, &config, &mut tracker, &mut rng);
         let twin = Genome {
             id: 1,
             ..parent.clone()
         };
         let population = vec![parent.clone(), twin];
-        let mut next_id = 2;
-        let mut breeder = Breeder {
-            config: &config,
-            tracker: &mut tracker,
-            next_id: &mut next_id,
-            rng: &mut rng,
-        };
-        let mut children = Vec::new();
-        breeder.breed_species(&[0, 1], 10, &population, &[1.0, 1.0], &mut children);
+        let children = breed(
+            &config,
+            (&mut tracker, &mut rng),
+            &population,
+            &[0, 1],
+            &[1.0, 1.0],
+            10,
+        );
         assert!(children.iter().all(|c| c.conns != parent.conns));
     }
 

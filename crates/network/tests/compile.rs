@@ -99,6 +99,22 @@ fn link(innovation: u64, source: u32, target: u32, weight: f64) -> ConnGene {
     }
 }
 
+/// Input 0, bias 1 and output 2 (identity), linked by `conns`.
+fn one_input_one_output(conns: Vec<ConnGene>) -> Genome {
+    Genome {
+        id: 0,
+        inputs: 1,
+        outputs: 1,
+        nodes: vec![
+            node(0, NodeKind::Input),
+            node(1, NodeKind::Bias),
+            node(2, NodeKind::Output),
+        ],
+        conns,
+        module_params: Vec::new(),
+    }
+}
+
 #[test]
 fn nodes_that_cannot_reach_an_output_are_dropped() {
     // in0 → h3 → out2, and in0 → h4 (dead end).
@@ -127,18 +143,7 @@ fn nodes_that_cannot_reach_an_output_are_dropped() {
 #[test]
 fn a_self_loop_carries_memory_until_reset() {
     // out2 = in0 + 0.5·out2(previous step): an exponential moving sum.
-    let g = Genome {
-        id: 0,
-        inputs: 1,
-        outputs: 1,
-        nodes: vec![
-            node(0, NodeKind::Input),
-            node(1, NodeKind::Bias),
-            node(2, NodeKind::Output),
-        ],
-        conns: vec![link(0, 0, 2, 1.0), link(1, 2, 2, 0.5)],
-        module_params: Vec::new(),
-    };
+    let g = one_input_one_output(vec![link(0, 0, 2, 1.0), link(1, 2, 2, 0.5)]);
     let mut net = Network::compile(&g);
     assert!(net.is_recurrent());
     assert!(Structure::new(&g).has_cycle());
@@ -199,18 +204,7 @@ fn feed_forward_genomes_ignore_synchronous_stepping() {
 #[test]
 fn the_bias_node_holds_the_configured_value_across_resets() {
     // out2 = 3·bias + in0.
-    let g = Genome {
-        id: 0,
-        inputs: 1,
-        outputs: 1,
-        nodes: vec![
-            node(0, NodeKind::Input),
-            node(1, NodeKind::Bias),
-            node(2, NodeKind::Output),
-        ],
-        conns: vec![link(0, 0, 2, 1.0), link(1, 1, 2, 3.0)],
-        module_params: Vec::new(),
-    };
+    let g = one_input_one_output(vec![link(0, 0, 2, 1.0), link(1, 1, 2, 3.0)]);
     let neat = sprout_genome::NeatConfig {
         bias_value: 0.5,
         ..sprout_genome::NeatConfig::default()
