@@ -243,8 +243,7 @@ impl Population {
         fitness: &[f64],
         total: usize,
     ) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..ranked.len()).collect();
-        order.sort_by(|&a, &b| fitness[ranked[b][0]].total_cmp(&fitness[ranked[a][0]]));
+        let order = by_champion(ranked, fitness);
         let mut counts = vec![0; ranked.len()];
         counts[order[0]] = total;
         if let Some(&second) = order.get(1) {
@@ -269,8 +268,7 @@ impl Population {
         if self.species.is_empty() || !(self.generation + 1).is_multiple_of(rule.every) {
             return;
         }
-        let mut order: Vec<usize> = (0..ranked.len()).collect();
-        order.sort_by(|&a, &b| fitness[ranked[b][0]].total_cmp(&fitness[ranked[a][0]]));
+        let order = by_champion(ranked, fitness);
         let generation = self.generation;
         let doomed = order
             .iter()
@@ -312,4 +310,12 @@ impl Population {
             })
             .collect()
     }
+}
+
+/// Species indices, fittest champion of this generation first (ties keep
+/// species order).
+fn by_champion(ranked: &[Vec<usize>], fitness: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..ranked.len()).collect();
+    order.sort_by(|&a, &b| fitness[ranked[b][0]].total_cmp(&fitness[ranked[a][0]]));
+    order
 }
