@@ -267,6 +267,24 @@ enum BenchCommand {
         #[command(flatten)]
         out: BenchOutput,
     },
+    /// Where a generation's time goes: compile, evaluation, speciation,
+    /// reproduction, in nanoseconds per genome.
+    Generation {
+        /// Embedded experiment whose task and NEAT settings are used.
+        #[arg(long, default_value = "xor")]
+        task: String,
+        /// Genomes per generation.
+        #[arg(long, default_value_t = 150)]
+        population: usize,
+        /// Generations measured, from generation 0.
+        #[arg(long, default_value_t = 20)]
+        generations: u64,
+        /// The run seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[command(flatten)]
+        out: BenchOutput,
+    },
     /// Agent-steps per second (simulation plus network) for a whole population.
     Throughput {
         #[command(flatten)]
@@ -293,6 +311,7 @@ impl BenchCommand {
             BenchCommand::Dpnv(a) => Some(("dpnv", "dpnv-sprout", 10, a)),
             BenchCommand::Platformer(a) => Some(("platformer", "platformer", 10, a)),
             BenchCommand::Generalize { .. }
+            | BenchCommand::Generation { .. }
             | BenchCommand::Throughput { .. }
             | BenchCommand::Plasticity { .. } => None,
         }
@@ -426,6 +445,23 @@ fn bench_command(which: BenchCommand) -> Result<()> {
             let report = thread_pool(out.threads)?.install(|| {
                 bench::plasticity::plasticity(&request, |section| println!("{section}"))
             })?;
+            print_report(&report, out.json)
+        }
+        BenchCommand::Generation {
+            task,
+            population,
+            generations,
+            seed,
+            out,
+        } => {
+            let request = bench::generation::GenerationRequest {
+                experiment: task,
+                population,
+                generations,
+                seed,
+            };
+            let report =
+                thread_pool(out.threads)?.install(|| bench::generation::generation(&request))?;
             print_report(&report, out.json)
         }
         BenchCommand::Throughput {

@@ -214,6 +214,7 @@ mod tests {
             solved: false,
             verdict_score: None,
             seconds: 0.01,
+            phases: Default::default(),
         }
     }
 

@@ -117,8 +117,22 @@ pub fn evaluate_learned(
     generation: u64,
 ) -> (Evaluation, Option<Genome>) {
     let mut agent = NetworkAgent::new(genome, neat);
+    evaluate_agent(task, &mut agent, genome, neat, seed, generation)
+}
+
+/// The second half of [`evaluate_learned`], for callers that compile the agents
+/// apart (`sprout bench generation` times the two halves): evaluates `agent`,
+/// built by [`NetworkAgent::new`] from `genome`, in its evaluation context.
+pub fn evaluate_agent(
+    task: &dyn Task,
+    agent: &mut NetworkAgent,
+    genome: &Genome,
+    neat: &NeatConfig,
+    seed: u64,
+    generation: u64,
+) -> (Evaluation, Option<Genome>) {
     let mut ctx = evaluation_context(seed, generation, genome.id);
-    let evaluation = task.evaluate(&mut agent, &mut ctx);
+    let evaluation = task.evaluate(agent, &mut ctx);
     let learned = neat.lamarckian.then(|| agent.learned_genome(genome, neat));
     (evaluation, learned)
 }

@@ -12,7 +12,7 @@ use crate::agent::NetworkAgent;
 use crate::error::EvolveError;
 use crate::evaluator::{Batch, Evaluator, Local};
 use crate::seed::{evaluation_context, master_seed};
-use crate::stats::GenerationStats;
+use crate::stats::{GenerationStats, PhaseSeconds};
 use sprout_task::{Evaluation, Task, Verdict};
 
 /// Which genome a run saves as its champion when none has solved the task.
@@ -215,6 +215,10 @@ impl Evolution {
             generation,
             genomes: &self.population.genomes,
         })?;
+        let mut phases = PhaseSeconds {
+            evaluation: started.elapsed().as_secs_f64(),
+            ..PhaseSeconds::default()
+        };
         assert_eq!(
             outcomes.len(),
             self.population.genomes.len(),
@@ -268,7 +272,12 @@ impl Evolution {
                 *genome = learned;
             }
         }
-        self.species = self.population.advance(&fitness, neat);
+        let clock = Instant::now();
+        self.population.speciate(neat);
+        phases.speciation = clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
+        self.species = self.population.reproduce(&fitness, neat);
+        phases.reproduction = clock.elapsed().as_secs_f64();
         let (candidate, genome) = fittest.unwrap_or_else(|| {
             let champion = self.rotation_candidate();
             let i = champion.champion_index;
@@ -299,6 +308,7 @@ impl Evolution {
             solved: verdict.solved,
             verdict_score: verdict.score,
             seconds: started.elapsed().as_secs_f64(),
+            phases,
         });
         Ok(self.history.last().expect("just pushed"))
     }

@@ -45,7 +45,7 @@ pub mod saves;
 pub mod seed;
 pub mod stats;
 
-pub use agent::{NetworkAgent, evaluate_learned};
+pub use agent::{NetworkAgent, evaluate_agent, evaluate_learned};
 pub use error::EvolveError;
 pub use evaluator::{Evaluator, Local};
 pub use evolution::{Budget, Champion, ChampionChoice, Ending, Evolution, evaluate};
@@ -53,4 +53,4 @@ pub use experiment::{Experiment, ExperimentSource, TaskDescription};
 pub use run::{Run, RunDir, RunRequest, Start};
 pub use saves::{ChampionFile, Checkpoint, SavedGenome};
 pub use sprout_task::{Agent, EvalContext, Evaluation, Task, Verdict};
-pub use stats::GenerationStats;
+pub use stats::{GenerationStats, PhaseSeconds};

@@ -27,6 +27,21 @@ pub struct GenerationStats {
     pub verdict_score: Option<f64>,
     /// Wall-clock seconds this generation took (not deterministic).
     pub seconds: f64,
+    /// Where those seconds went (not deterministic).
+    #[serde(default)]
+    pub phases: PhaseSeconds,
+}
+
+/// Wall-clock seconds of the phases of one generation; the rest of
+/// [`GenerationStats::seconds`] is statistics and the success check.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhaseSeconds {
+    /// The evaluator's call: compiling and evaluating every genome.
+    pub evaluation: f64,
+    /// Sorting the generation into species.
+    pub speciation: f64,
+    /// Fitness sharing, offspring allocation, crossover and mutation.
+    pub reproduction: f64,
 }
 
 /// The header of `stats.csv`.

@@ -86,6 +86,7 @@ fn deterministic(history: &[GenerationStats]) -> Vec<GenerationStats> {
         .iter()
         .map(|s| GenerationStats {
             seconds: 0.0,
+            phases: Default::default(),
             ..s.clone()
         })
         .collect()

@@ -96,7 +96,13 @@ impl Population {
     /// generation of exactly `population_size` genomes. Returns the species as they
     /// stood.
     pub fn advance(&mut self, fitness: &[f64], config: &NeatConfig) -> Vec<SpeciesSummary> {
-        assert_eq!(fitness.len(), self.genomes.len(), "one fitness per genome");
+        self.speciate(config);
+        self.reproduce(fitness, config)
+    }
+
+    /// The first half of [`Population::advance`]: sorts the current generation
+    /// into species (their `members`).
+    pub fn speciate(&mut self, config: &NeatConfig) {
         speciate(
             &mut self.species,
             &self.genomes,
@@ -105,6 +111,13 @@ impl Population {
             self.generation,
             &mut self.next_species_id,
         );
+    }
+
+    /// The second half of [`Population::advance`], after
+    /// [`Population::speciate`]: shares fitness among the species and breeds
+    /// the next generation.
+    pub fn reproduce(&mut self, fitness: &[f64], config: &NeatConfig) -> Vec<SpeciesSummary> {
+        assert_eq!(fitness.len(), self.genomes.len(), "one fitness per genome");
         let (ranked, improved) = self.rank_members(fitness);
         self.obliterate_if_due(&ranked, fitness, config);
         let mut shares = self.species_shares(&ranked, fitness, config);

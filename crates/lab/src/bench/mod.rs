@@ -7,8 +7,11 @@
 //! - [`platformer`]: a champion on unseen generated levels (`bench generalize`),
 //!   and agent-steps per second (`bench throughput`);
 //! - [`plasticity`]: lifetime learning against fixed networks on the same
-//!   budget, with significance tests (`bench plasticity`).
+//!   budget, with significance tests (`bench plasticity`);
+//! - [`generation`]: where a generation's time goes, phase by phase
+//!   (`bench generation`).
 
+pub mod generation;
 pub mod plasticity;
 pub mod platformer;
 pub mod solve;
