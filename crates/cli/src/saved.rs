@@ -90,7 +90,7 @@ pub fn inspect(path: &Path, dot: bool) -> Result<()> {
         return Ok(());
     }
     let enabled = genome.enabled_count();
-    let structure = Structure::new(genome);
+    let mut structure = Structure::new(genome);
     let network = Network::compile(genome);
     println!(
         "genome {} (generation {}, fitness {}) from {}",

@@ -84,3 +84,63 @@ fn coefficient_difference(a: Option<PlasticGene>, b: Option<PlasticGene>) -> f64
     );
     a.iter().zip(&b).map(|(x, y)| (x - y).abs()).sum::<f64>() / a.len() as f64
 }
+
+/// A 256-bit set of a genome's innovation numbers (each taken modulo 256): a
+/// cheap way for speciation to rule out most species without computing δ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InnovationSketch {
+    bits: [u64; 4],
+    genes: usize,
+}
+
+impl InnovationSketch {
+    /// The sketch of `genome`'s connection genes.
+    pub fn of(genome: &Genome) -> Self {
+        let mut bits = [0u64; 4];
+        for c in &genome.conns {
+            let bit = (c.innovation % 256) as usize;
+            bits[bit / 64] |= 1 << (bit % 64);
+        }
+        Self {
+            bits,
+            genes: genome.conns.len(),
+        }
+    }
+
+    /// A lower bound of E + D, the genes one genome has and the other lacks:
+    /// each bit set in one sketch and not in the other stands for at least one
+    /// such gene, a different one for every bit.
+    pub fn unshared_at_least(&self, other: &Self) -> u32 {
+        self.bits
+            .iter()
+            .zip(&other.bits)
+            .map(|(a, b)| (a ^ b).count_ones())
+            .sum()
+    }
+
+    /// Whether `distance` of the two sketched genomes is certainly at least
+    /// `threshold` (never wrongly true): c1·E/N + c2·D/N ≥ min(c1, c2)·(E + D)/N,
+    /// and every other term of δ is non-negative when its coefficient is. A
+    /// relative margin of 1e-12 covers the rounding of both sums.
+    pub fn certainly_apart(&self, other: &Self, threshold: f64, config: &NeatConfig) -> bool {
+        let others_non_negative = config.compat_weight >= 0.0
+            && config.module_genes.compat >= 0.0
+            && config
+                .plasticity
+                .as_ref()
+                .is_none_or(|p| p.compat_plastic >= 0.0);
+        if !others_non_negative {
+            return false;
+        }
+        let longest = self.genes.max(other.genes);
+        let n = if longest < config.compat_normalize_min {
+            1.0
+        } else {
+            longest as f64
+        };
+        let bound = config.compat_excess.min(config.compat_disjoint)
+            * f64::from(self.unshared_at_least(other))
+            / n;
+        bound * (1.0 - 1e-12) >= threshold
+    }
+}

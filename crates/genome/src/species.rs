@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::NeatConfig;
-use crate::distance::distance;
+use crate::distance::{InnovationSketch, distance};
 use crate::genome::Genome;
 
 /// Identifies a species within a run.
@@ -51,13 +51,22 @@ pub fn speciate(
     for s in species.iter_mut() {
         s.members.clear();
     }
+    // Most species are ruled out by their representative's innovation sketch
+    // alone; δ is computed only for the rest, so the first fit is the same.
+    let mut sketches: Vec<InnovationSketch> = species
+        .iter()
+        .map(|s| InnovationSketch::of(&s.representative))
+        .collect();
     for (index, genome) in genomes.iter().enumerate() {
-        match species
-            .iter_mut()
-            .find(|s| distance(&s.representative, genome, config) < threshold)
-        {
-            Some(s) => s.members.push(index),
+        let sketch = InnovationSketch::of(genome);
+        let fits = |(s, rep): &(&mut Species, &InnovationSketch)| {
+            !rep.certainly_apart(&sketch, threshold, config)
+                && distance(&s.representative, genome, config) < threshold
+        };
+        match species.iter_mut().zip(&sketches).find(fits) {
+            Some((s, _)) => s.members.push(index),
             None => {
+                sketches.push(sketch);
                 species.push(Species {
                     id: *next_species_id,
                     representative: genome.clone(),

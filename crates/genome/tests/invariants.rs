@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
+use sprout_genome::distance::InnovationSketch;
 use sprout_genome::{
     Fitter, Genome, InnovationTracker, NeatConfig, PlasticityConfig, Population, crossover,
     distance, mutation,
@@ -133,6 +134,28 @@ proptest! {
         prop_assert_eq!(distance(&a, &a, &config), 0.0);
         prop_assert_eq!(distance(&a, &b, &config), distance(&b, &a, &config));
         prop_assert!(distance(&a, &b, &config) >= 0.0);
+    }
+
+    #[test]
+    fn the_innovation_sketch_never_rules_out_a_genome_within_the_threshold(
+        seed in any::<u64>(),
+        steps in 1usize..200,
+        normalize_min in 1usize..40,
+        slack in -1.0f64..1.0,
+    ) {
+        let config = NeatConfig { compat_normalize_min: normalize_min, ..busy_config(true) };
+        let (a, b) = evolve_pair_with(&config, seed, steps);
+        let (sa, sb) = (InnovationSketch::of(&a), InnovationSketch::of(&b));
+        let unshared = a.conns.iter().filter(|x| !b.conns.iter().any(|y| y.innovation == x.innovation)).count()
+            + b.conns.iter().filter(|y| !a.conns.iter().any(|x| x.innovation == y.innovation)).count();
+        prop_assert!(sa.unshared_at_least(&sb) as usize <= unshared);
+        let d = distance(&a, &b, &config);
+        // At the distance itself, and around it: ruled out only when δ ≥ threshold.
+        for threshold in [d, d + slack, d * (1.0 + 1e-15), d * (1.0 - 1e-15)] {
+            if threshold > 0.0 && sa.certainly_apart(&sb, threshold, &config) {
+                prop_assert!(d >= threshold, "δ {d} < threshold {threshold}");
+            }
+        }
     }
 
     #[test]
@@ -293,4 +316,21 @@ fn a_stuck_population_breeds_only_its_two_best_species() {
         }
     }
     assert!(refocused, "after 3 flat generations only two species breed");
+}
+
+#[test]
+fn the_innovation_sketch_rules_out_genomes_that_share_few_genes() {
+    let config = busy_config(true);
+    let (mut a, mut b) = evolve_pair_with(&config, 3, 60);
+    // Renumber b's genes past a's: nothing is shared, so E + D is every gene.
+    let offset = a.conns.last().map_or(0, |c| c.innovation) + 1;
+    for c in &mut b.conns {
+        c.innovation += offset;
+    }
+    a.conns.truncate(a.conns.len().min(250));
+    let (sa, sb) = (InnovationSketch::of(&a), InnovationSketch::of(&b));
+    let d = distance(&a, &b, &config);
+    assert!(sa.certainly_apart(&sb, d / 2.0, &config), "δ = {d}");
+    assert!(!sa.certainly_apart(&sb, d * 1.01, &config));
+    assert!(!sa.certainly_apart(&sa, 1e-9, &config));
 }

@@ -58,10 +58,15 @@ fn activation(c: &mut Criterion) {
 }
 
 fn compile(c: &mut Criterion) {
-    let genome = evolved_genome(20, 5, 100, true);
-    c.bench_function("compile_100_nodes", |b| {
-        b.iter(|| Network::compile(std::hint::black_box(&genome)))
-    });
+    // An XOR-sized genome (2 inputs, 1 output, 3 hidden nodes) and a large one.
+    for (name, genome) in [
+        ("compile_7_nodes", evolved_genome(2, 1, 7, true)),
+        ("compile_100_nodes", evolved_genome(20, 5, 100, true)),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| Network::compile(std::hint::black_box(&genome)))
+        });
+    }
 }
 
 criterion_group!(benches, activation, compile);

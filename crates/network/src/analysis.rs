@@ -1,115 +1,324 @@
-//! Graph analysis of a genome's expressed (enabled) connections, with petgraph:
-//! which nodes matter, in which order to evaluate them, and whether there are
-//! cycles.
+//! Graph analysis of a genome's expressed (enabled) connections: which nodes
+//! matter, in which order to evaluate them, and whether there are cycles.
+//!
+//! Compiling a genome is part of every evaluation, so this works on flat
+//! adjacency arrays (compressed rows) rather than a general graph library. The
+//! evaluation order is the one petgraph's `tarjan_scc` gave when Sprout used it,
+//! down to the order of independent components (a test in
+//! `tests/compile.rs` checks that against petgraph on random genomes), so
+//! networks lay out their slots as before.
 
-use petgraph::Direction;
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::{Dfs, Reversed};
 use sprout_genome::{Genome, NodeId, NodeKind};
 
-/// A genome's expressed structure as a petgraph graph. Node weights are node ids;
-/// graph index `i` is `genome.nodes[i]`.
+/// The working memory of an analysis, kept between compilations (see
+/// [`Structure::reusing`]) so that compiling a network allocates only the
+/// network.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// Each expressed link as (source node, target node, gene index), in gene
+    /// order.
+    edges: Vec<(u32, u32, u32)>,
+    /// Node `i`'s link targets are `out[out_start[i]..out_start[i + 1]]`, the
+    /// newest gene first (the neighbour order of petgraph's graphs, which fixes
+    /// the order of independent components in the evaluation order).
+    out_start: Vec<u32>,
+    out: Vec<u32>,
+    /// Node `i`'s incoming links are `edges[inc[k]]` for `k` in
+    /// `in_start[i]..in_start[i + 1]`, in gene order.
+    in_start: Vec<u32>,
+    inc: Vec<u32>,
+    live: Vec<bool>,
+    order: Vec<usize>,
+    // Working vectors of the searches.
+    seen: Vec<bool>,
+    stack: Vec<u32>,
+    root_index: Vec<usize>,
+    local_root: Vec<bool>,
+    members: Vec<u32>,
+    bounds: Vec<u32>,
+    frames: Vec<(u32, u32)>,
+    component_of: Vec<u32>,
+    depth: Vec<u32>,
+    by_depth: Vec<u32>,
+    component: Vec<u32>,
+}
+
+/// A genome's expressed structure. Node `i` is `genome.nodes[i]`.
+#[derive(Debug)]
 pub struct Structure<'a> {
     genome: &'a Genome,
-    graph: DiGraph<NodeId, f64>,
+    s: Scratch,
+}
+
+/// Fills compressed rows: `start[row]..start[row + 1]` indexes `columns`, and
+/// each row keeps its columns in the order `pairs` gives them.
+fn rows(
+    nodes: usize,
+    pairs: impl Iterator<Item = (u32, u32)> + Clone,
+    start: &mut Vec<u32>,
+    columns: &mut Vec<u32>,
+) {
+    start.clear();
+    start.resize(nodes + 1, 0);
+    for (row, _) in pairs.clone() {
+        start[row as usize + 1] += 1;
+    }
+    for i in 0..nodes {
+        start[i + 1] += start[i];
+    }
+    columns.clear();
+    columns.resize(start[nodes] as usize, 0);
+    // `start[row]` serves as the row's cursor, which ends at the next row's
+    // start; shifting by one then restores the starts.
+    for (row, column) in pairs {
+        columns[start[row as usize] as usize] = column;
+        start[row as usize] += 1;
+    }
+    start.copy_within(0..nodes, 1);
+    start[0] = 0;
 }
 
 impl<'a> Structure<'a> {
-    /// Builds the graph of enabled connections.
+    /// Builds the adjacency of enabled connections (links naming a missing node
+    /// are left out).
     pub fn new(genome: &'a Genome) -> Self {
-        let mut graph = DiGraph::with_capacity(genome.nodes.len(), genome.conns.len());
-        for node in &genome.nodes {
-            graph.add_node(node.id);
-        }
-        for c in genome.conns.iter().filter(|c| c.enabled) {
-            if let (Some(s), Some(t)) = (genome.node_index(c.source), genome.node_index(c.target)) {
-                graph.add_edge(NodeIndex::new(s), NodeIndex::new(t), c.weight);
-            }
-        }
-        Self { genome, graph }
+        Self::reusing(genome, Scratch::default())
+    }
+
+    /// [`Structure::new`], in the memory of an earlier analysis
+    /// ([`Structure::into_scratch`]).
+    pub fn reusing(genome: &'a Genome, mut s: Scratch) -> Self {
+        s.edges.clear();
+        s.edges.extend(
+            genome
+                .conns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.enabled)
+                .filter_map(|(gene, c)| {
+                    let source = genome.node_index(c.source)?;
+                    let target = genome.node_index(c.target)?;
+                    Some((source as u32, target as u32, gene as u32))
+                }),
+        );
+        let n = genome.nodes.len();
+        let edges = &s.edges;
+        rows(
+            n,
+            edges.iter().rev().map(|&(s, t, _)| (s, t)),
+            &mut s.out_start,
+            &mut s.out,
+        );
+        let incoming = edges
+            .iter()
+            .enumerate()
+            .map(|(e, &(_, t, _))| (t, e as u32));
+        rows(n, incoming, &mut s.in_start, &mut s.inc);
+        Self { genome, s }
+    }
+
+    /// Gives back the memory, for the next [`Structure::reusing`].
+    pub fn into_scratch(self) -> Scratch {
+        self.s
+    }
+
+    /// The expressed links as (source node index, target node index, gene
+    /// index), in gene order.
+    pub fn links(&self) -> &[(u32, u32, u32)] {
+        &self.s.edges
+    }
+
+    /// The expressed links into node `node`, in gene order.
+    pub fn fan_in(&self, node: usize) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        let range = self.s.in_start[node] as usize..self.s.in_start[node + 1] as usize;
+        self.s.inc[range].iter().map(|&e| self.s.edges[e as usize])
     }
 
     /// `live[i]` is true when `genome.nodes[i]` is an input, the bias, an output, or
     /// a hidden node with a path to an output. Other hidden nodes cannot affect
     /// behaviour and are dropped when compiling.
-    pub fn live(&self) -> Vec<bool> {
-        let mut live: Vec<bool> = self
-            .genome
-            .nodes
-            .iter()
-            .map(|n| n.kind != NodeKind::Hidden)
-            .collect();
-        let reversed = Reversed(&self.graph);
-        for output in self.genome.output_ids() {
-            if let Some(i) = self.genome.node_index(output) {
-                let mut dfs = Dfs::new(reversed, NodeIndex::new(i));
-                while let Some(n) = dfs.next(reversed) {
-                    live[n.index()] = true;
+    pub fn live(&mut self) -> &[bool] {
+        let genome = self.genome;
+        let s = &mut self.s;
+        s.live.clear();
+        s.live
+            .extend(genome.nodes.iter().map(|n| n.kind != NodeKind::Hidden));
+        s.seen.clear();
+        s.seen.resize(genome.nodes.len(), false);
+        s.stack.clear();
+        for output in genome.output_ids() {
+            if let Some(i) = genome.node_index(output) {
+                s.stack.push(i as u32);
+                s.seen[i] = true;
+            }
+        }
+        while let Some(node) = s.stack.pop() {
+            let node = node as usize;
+            s.live[node] = true;
+            for k in s.in_start[node] as usize..s.in_start[node + 1] as usize {
+                let source = s.edges[s.inc[k] as usize].0;
+                if !s.seen[source as usize] {
+                    s.seen[source as usize] = true;
+                    s.stack.push(source);
                 }
             }
         }
-        live
+        &self.s.live
     }
 
     /// Indices (into `genome.nodes`) of the live hidden and output nodes in
     /// evaluation order: strongly connected components in topological order, and
-    /// within a component by node id. For a feed-forward genome this is a
+    /// within a component by node index. For a feed-forward genome this is a
     /// topological order; for a recurrent one, links inside a component read the
     /// value of the previous step when their source comes later.
     ///
     /// Components are grouped by depth (longest path from the inputs), so that
     /// neighbours in the order rarely depend on each other and the CPU can
     /// overlap their activations.
-    pub fn evaluation_order(&self, live: &[bool]) -> Vec<usize> {
-        // tarjan_scc yields components in reverse topological order.
-        let mut components = tarjan_scc(&self.graph);
-        components.reverse();
-        let mut component_of = vec![0usize; self.graph.node_count()];
-        for (c, members) in components.iter().enumerate() {
-            for n in members {
-                component_of[n.index()] = c;
+    pub fn evaluation_order(&mut self) -> &[usize] {
+        self.live();
+        self.components();
+        let genome = self.genome;
+        let s = &mut self.s;
+        // Components in topological order (Tarjan's come in reverse).
+        let count = s.bounds.len() - 1;
+        let topological = |c: usize| count - 1 - c;
+        let members = |s: &Scratch, c: usize| s.bounds[c] as usize..s.bounds[c + 1] as usize;
+        s.component_of.clear();
+        s.component_of.resize(genome.nodes.len(), 0);
+        for c in 0..count {
+            for k in members(s, c) {
+                s.component_of[s.members[k] as usize] = topological(c) as u32;
             }
         }
-        let mut depth = vec![0usize; components.len()];
-        for (c, members) in components.iter().enumerate() {
-            for &n in members {
-                for source in self.graph.neighbors_directed(n, Direction::Incoming) {
-                    let sc = component_of[source.index()];
-                    if sc != c {
-                        depth[c] = depth[c].max(depth[sc] + 1);
+        s.depth.clear();
+        s.depth.resize(count, 0);
+        for t in 0..count {
+            for k in members(s, topological(t)) {
+                let n = s.members[k] as usize;
+                for i in s.in_start[n] as usize..s.in_start[n + 1] as usize {
+                    let source = s.edges[s.inc[i] as usize].0;
+                    let sc = s.component_of[source as usize] as usize;
+                    if sc != t {
+                        s.depth[t] = s.depth[t].max(s.depth[sc] + 1);
                     }
                 }
             }
         }
-        let mut by_depth: Vec<usize> = (0..components.len()).collect();
-        by_depth.sort_by_key(|&c| depth[c]);
-        let mut order = Vec::with_capacity(self.graph.node_count());
-        for c in by_depth {
-            let component = &mut components[c];
-            component.sort_unstable();
-            for n in component.iter() {
-                let kind = self.genome.nodes[n.index()].kind;
-                if live[n.index()] && matches!(kind, NodeKind::Hidden | NodeKind::Output) {
-                    order.push(n.index());
+        // A stable sort: components of equal depth keep their topological order.
+        s.by_depth.clear();
+        s.by_depth.extend(0..count as u32);
+        let depth = &s.depth;
+        s.by_depth.sort_by_key(|&t| depth[t as usize]);
+        s.order.clear();
+        for &t in &s.by_depth {
+            let range = members(s, topological(t as usize));
+            s.component.clear();
+            s.component.extend_from_slice(&s.members[range]);
+            s.component.sort_unstable();
+            for &n in &s.component {
+                let kind = genome.nodes[n as usize].kind;
+                if s.live[n as usize] && matches!(kind, NodeKind::Hidden | NodeKind::Output) {
+                    s.order.push(n as usize);
                 }
             }
         }
-        order
+        &self.s.order
+    }
+
+    /// What the last [`Structure::evaluation_order`] returned.
+    pub(crate) fn computed_order(&self) -> &[usize] {
+        &self.s.order
+    }
+
+    /// The strongly connected components in reverse topological order, into
+    /// `members` (component `c` is `members[bounds[c]..bounds[c + 1]]`).
+    ///
+    /// Pearce's space-efficient variant of Tarjan's algorithm ("A
+    /// space-efficient algorithm for finding strongly connected components",
+    /// 2016), as petgraph implements it, made iterative: roots are visited in
+    /// node order and successors newest link first, so the components come out
+    /// in petgraph's order.
+    fn components(&mut self) {
+        let n = self.genome.nodes.len();
+        let s = &mut self.s;
+        // 0: not visited; then the visit index; then, once assigned, a
+        // component number counting down from usize::MAX.
+        s.root_index.clear();
+        s.root_index.resize(n, 0);
+        s.local_root.clear();
+        s.local_root.resize(n, true);
+        let mut index = 1usize;
+        let mut component_number = usize::MAX;
+        s.stack.clear();
+        s.members.clear();
+        s.bounds.clear();
+        s.bounds.push(0);
+        // The recursion: (node, position in its successor list).
+        s.frames.clear();
+        for root in 0..n {
+            if s.root_index[root] != 0 {
+                continue;
+            }
+            s.root_index[root] = index;
+            index += 1;
+            s.frames.push((root as u32, s.out_start[root]));
+            while let Some(frame) = s.frames.last_mut() {
+                let v = frame.0 as usize;
+                if frame.1 < s.out_start[v + 1] {
+                    let w = s.out[frame.1 as usize] as usize;
+                    if s.root_index[w] == 0 {
+                        s.root_index[w] = index;
+                        index += 1;
+                        s.frames.push((w as u32, s.out_start[w]));
+                        continue;
+                    }
+                    // Back from w (or w seen before): inherit a lower root.
+                    frame.1 += 1;
+                    if s.root_index[w] < s.root_index[v] {
+                        s.root_index[v] = s.root_index[w];
+                        s.local_root[v] = false;
+                    }
+                    continue;
+                }
+                s.frames.pop();
+                if !s.local_root[v] {
+                    s.stack.push(v as u32);
+                    continue;
+                }
+                // v roots a component: it and the stack's tail above v's index.
+                let mut adjustment = 1;
+                let mut start = s.stack.len();
+                while start > 0 && s.root_index[v] <= s.root_index[s.stack[start - 1] as usize] {
+                    start -= 1;
+                    s.root_index[s.stack[start] as usize] = component_number;
+                    adjustment += 1;
+                }
+                s.root_index[v] = component_number;
+                s.stack.push(v as u32);
+                s.members.extend_from_slice(&s.stack[start..]);
+                s.bounds.push(s.members.len() as u32);
+                s.stack.truncate(start);
+                index -= adjustment;
+                component_number -= 1;
+            }
+        }
     }
 
     /// Whether the expressed connections contain a cycle (a self-loop counts).
-    pub fn has_cycle(&self) -> bool {
-        petgraph::algo::is_cyclic_directed(&self.graph)
+    pub fn has_cycle(&mut self) -> bool {
+        self.components();
+        self.s.bounds.len() - 1 < self.genome.nodes.len()
+            || self.s.edges.iter().any(|&(s, t, _)| s == t)
     }
 
     /// Ids of hidden nodes with no path to an output.
-    pub fn dead_nodes(&self) -> Vec<NodeId> {
-        let live = self.live();
-        self.genome
+    pub fn dead_nodes(&mut self) -> Vec<NodeId> {
+        let genome = self.genome;
+        genome
             .nodes
             .iter()
-            .zip(&live)
+            .zip(self.live())
             .filter(|(_, l)| !**l)
             .map(|(n, _)| n.id)
             .collect()

@@ -1,7 +1,7 @@
 //! Compiles NEAT genomes into fast networks.
 //!
 //! [`Network::compile`] drops disabled links and nodes that cannot reach an
-//! output, orders the remaining nodes with petgraph (topologically for
+//! output, orders the remaining nodes ([`Structure`]: topologically for
 //! feed-forward genomes, by strongly connected component for recurrent ones), and
 //! lays them out in flat arrays. [`Network::activate`] then walks those arrays
 //! without allocating. [`Network::compile_for`] also compiles the genome's

@@ -1,11 +1,13 @@
 //! A genome compiled into a flat evaluator.
 
+use std::cell::RefCell;
+
 use sprout_genome::{
     Activation, Genome, NeatConfig, NodeId, PlasticGene, PlasticityConfig, Stepping,
 };
 
 use crate::activation::activate;
-use crate::analysis::Structure;
+use crate::analysis::{Scratch, Structure};
 use crate::plastic::Plasticity;
 
 /// A compiled network. Activation walks flat arrays and never allocates.
@@ -104,9 +106,14 @@ impl Network {
         modulated: bool,
         bias: f64,
     ) -> Self {
-        let structure = Structure::new(genome);
-        let live = structure.live();
-        let order = structure.evaluation_order(&live);
+        // The analysis reuses this thread's memory: compiling is part of every
+        // evaluation, and allocation would dominate it.
+        thread_local! {
+            static SCRATCH: RefCell<Scratch> = RefCell::default();
+        }
+        let mut structure = Structure::reusing(genome, SCRATCH.take());
+        structure.evaluation_order();
+        let order = structure.computed_order();
         let fixed = genome.inputs + 1;
 
         // slot_of[i] = value slot of genome.nodes[i], if the node is kept.
@@ -120,38 +127,28 @@ impl Network {
         let mut slot_ids: Vec<NodeId> = genome.nodes[..fixed].iter().map(|n| n.id).collect();
         slot_ids.extend(order.iter().map(|&i| genome.nodes[i].id));
 
-        // Enabled links between kept nodes, grouped by target in evaluation order
-        // (a stable sort keeps innovation order within a node's fan-in).
-        // Each link also remembers its gene's index, for its plasticity.
-        let mut links: Vec<(u32, u32, f64, u32)> = Vec::with_capacity(genome.conns.len());
-        for (index, c) in genome.conns.iter().enumerate().filter(|(_, c)| c.enabled) {
-            let (Some(s), Some(t)) = (genome.node_index(c.source), genome.node_index(c.target))
-            else {
-                continue;
-            };
-            let (source_slot, target_slot) = (slot_of[s], slot_of[t]);
-            if source_slot != u32::MAX && target_slot != u32::MAX && target_slot as usize >= fixed {
-                links.push((target_slot, source_slot, c.weight, index as u32));
-            }
-        }
-        links.sort_by_key(|&(target, _, _, _)| target);
-        let mut edge_sources = Vec::with_capacity(links.len());
-        let mut edge_weights = Vec::with_capacity(links.len());
-        // The links' plasticity rules, in link order, when plasticity is on.
-        let mut rules: Option<Vec<PlasticGene>> =
-            plasticity.map(|_| Vec::with_capacity(links.len()));
+        // Each computed node's enabled links from kept nodes, in gene order
+        // (innovation order) within its fan-in. The links' plasticity rules
+        // follow in link order, when plasticity is on.
+        let links = order.iter().map(|&i| structure.fan_in(i).count()).sum();
+        let mut edge_sources = Vec::with_capacity(links);
+        let mut edge_weights = Vec::with_capacity(links);
+        let mut rules: Option<Vec<PlasticGene>> = plasticity.map(|_| Vec::with_capacity(links));
         let mut recurrent = false;
         let mut nodes = Vec::with_capacity(order.len());
-        let mut next = links.iter().peekable();
         for (k, &i) in order.iter().enumerate() {
             let slot = (fixed + k) as u32;
-            while let Some(&(_, source, weight, gene)) = next.next_if(|l| l.0 == slot) {
+            for (s, _, gene) in structure.fan_in(i) {
+                let source = slot_of[s as usize];
+                if source == u32::MAX {
+                    continue;
+                }
+                let gene = &genome.conns[gene as usize];
                 recurrent |= source >= slot;
                 edge_sources.push(source);
-                edge_weights.push(weight);
+                edge_weights.push(gene.weight);
                 if let Some(rules) = &mut rules {
-                    let gene = genome.conns[gene as usize].plastic;
-                    rules.push(gene.unwrap_or(PlasticGene::FROZEN));
+                    rules.push(gene.plastic.unwrap_or(PlasticGene::FROZEN));
                 }
             }
             let gene = &genome.nodes[i];
@@ -161,6 +158,8 @@ impl Network {
                 edges_end: edge_sources.len() as u32,
             });
         }
+        let computed = order.len();
+        SCRATCH.set(structure.into_scratch());
         let slot_of_id = |id: NodeId| genome.node_index(id).map_or(u32::MAX, |i| slot_of[i]);
         let mut output_slots: Vec<u32> = genome.output_ids().map(slot_of_id).collect();
         let modulator = if modulated {
@@ -174,7 +173,7 @@ impl Network {
             let gate = modulator.filter(|_| config.modulated);
             Plasticity::new(rules, &edge_weights, config, gate)
         });
-        let mut values = vec![0.0; fixed + order.len()];
+        let mut values = vec![0.0; fixed + computed];
         values[genome.inputs] = bias;
         let previous = (recurrent && stepping == Stepping::Synchronous).then(|| values.clone());
         Self {

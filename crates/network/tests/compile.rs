@@ -217,3 +217,106 @@ fn the_bias_node_holds_the_configured_value_across_resets() {
     assert_eq!(net.activate(&[0.0]), &[1.5]);
     assert_eq!(Network::compile(&g).activate(&[0.0]), &[3.0]);
 }
+
+/// The analysis Sprout compiled with when it used petgraph (live nodes, then
+/// Tarjan's components reversed, grouped by depth by a stable sort, each sorted
+/// by node index): the oracle for `Structure`, whose order fixes every
+/// network's slot layout.
+mod petgraph_oracle {
+    use petgraph::Direction;
+    use petgraph::algo::tarjan_scc;
+    use petgraph::graph::{DiGraph, NodeIndex};
+    use petgraph::visit::{Dfs, Reversed};
+    use sprout_genome::{Genome, NodeKind};
+
+    pub fn graph(genome: &Genome) -> DiGraph<u32, ()> {
+        let mut graph = DiGraph::new();
+        for node in &genome.nodes {
+            graph.add_node(node.id);
+        }
+        for c in genome.conns.iter().filter(|c| c.enabled) {
+            if let (Some(s), Some(t)) = (genome.node_index(c.source), genome.node_index(c.target)) {
+                graph.add_edge(NodeIndex::new(s), NodeIndex::new(t), ());
+            }
+        }
+        graph
+    }
+
+    pub fn live(genome: &Genome) -> Vec<bool> {
+        let graph = graph(genome);
+        let mut live: Vec<bool> = genome
+            .nodes
+            .iter()
+            .map(|n| n.kind != NodeKind::Hidden)
+            .collect();
+        let reversed = Reversed(&graph);
+        for output in genome.output_ids() {
+            let mut dfs = Dfs::new(reversed, NodeIndex::new(genome.node_index(output).unwrap()));
+            while let Some(n) = dfs.next(reversed) {
+                live[n.index()] = true;
+            }
+        }
+        live
+    }
+
+    pub fn evaluation_order(genome: &Genome, live: &[bool]) -> Vec<usize> {
+        let graph = graph(genome);
+        let mut components = tarjan_scc(&graph);
+        components.reverse();
+        let mut component_of = vec![0usize; graph.node_count()];
+        for (c, members) in components.iter().enumerate() {
+            for n in members {
+                component_of[n.index()] = c;
+            }
+        }
+        let mut depth = vec![0usize; components.len()];
+        for (c, members) in components.iter().enumerate() {
+            for &n in members {
+                for source in graph.neighbors_directed(n, Direction::Incoming) {
+                    let sc = component_of[source.index()];
+                    if sc != c {
+                        depth[c] = depth[c].max(depth[sc] + 1);
+                    }
+                }
+            }
+        }
+        let mut by_depth: Vec<usize> = (0..components.len()).collect();
+        by_depth.sort_by_key(|&c| depth[c]);
+        let mut order = Vec::new();
+        for c in by_depth {
+            let component = &mut components[c];
+            component.sort_unstable();
+            for n in component.iter() {
+                let kind = genome.nodes[n.index()].kind;
+                if live[n.index()] && matches!(kind, NodeKind::Hidden | NodeKind::Output) {
+                    order.push(n.index());
+                }
+            }
+        }
+        order
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn structure_orders_nodes_exactly_as_petgraph_did(
+        seed in any::<u64>(),
+        steps in 0usize..120,
+        feed_forward in any::<bool>(),
+    ) {
+        let g = grown_genome(seed, steps, feed_forward);
+        let mut structure = Structure::new(&g);
+        let live = structure.live().to_vec();
+        prop_assert_eq!(&live, &petgraph_oracle::live(&g));
+        prop_assert_eq!(
+            structure.evaluation_order(),
+            &petgraph_oracle::evaluation_order(&g, &live)[..]
+        );
+        prop_assert_eq!(
+            structure.has_cycle(),
+            petgraph::algo::is_cyclic_directed(&petgraph_oracle::graph(&g))
+        );
+    }
+}
