@@ -6,7 +6,7 @@ use sprout_network::Network;
 
 use crate::lifetime::{Lifetime, write_back};
 use crate::seed::evaluation_context;
-use sprout_task::{Agent, Evaluation, Task};
+use sprout_task::{Agent, Evaluation, Task, act_fresh_in_turn};
 
 /// A network-backed agent.
 ///
@@ -102,6 +102,15 @@ impl Agent for NetworkAgent {
         match &mut self.lifetime {
             None => self.network.activate(observation),
             Some(lifetime) => lifetime.act(&mut self.network, observation),
+        }
+    }
+
+    fn act_fresh(&mut self, observations: &[&[f64]], actions: &mut [f64]) {
+        // Lifetime modules and Lamarckian resets need the agent's own reset.
+        if self.lifetime.is_none() && !self.lamarckian {
+            self.network.activate_fresh(observations, actions);
+        } else {
+            act_fresh_in_turn(self, observations, actions);
         }
     }
 }

@@ -10,14 +10,17 @@
 //! workspace's `clippy.toml` forbids the `f64` methods, so a new call to the
 //! platform's libm fails the lint.
 
+/// ln 2 split as in fdlibm: the high part has trailing zero bits, so k·LN2_HI
+/// is exact for the k that occur.
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+/// Adding and subtracting 1.5·2^52 rounds to the nearest integer in plain IEEE
+/// arithmetic (no libm `round` call on baseline x86-64).
+const SHIFTER: f64 = 6_755_399_441_055_744.0;
+
 /// e^x to about 1 ulp, from basic IEEE operations only (no FMA, no libm).
 #[inline]
 pub fn exp(x: f64) -> f64 {
-    // ln 2 split as in fdlibm: the high part has trailing zero bits, so k·LN2_HI
-    // is exact for the k that occur.
-    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-    const INV_LN2: f64 = std::f64::consts::LOG2_E;
     if x > 709.0 {
         return f64::INFINITY;
     }
@@ -27,11 +30,42 @@ pub fn exp(x: f64) -> f64 {
     if x.is_nan() {
         return x;
     }
-    // x = k·ln2 + r with |r| ≤ ln2/2; e^x = 2^k · e^r. Adding and subtracting
-    // 1.5·2^52 rounds to the nearest integer in plain IEEE arithmetic (no libm
-    // `round` call on baseline x86-64).
-    const SHIFTER: f64 = 6_755_399_441_055_744.0;
-    let k = (x * INV_LN2 + SHIFTER) - SHIFTER;
+    // x = k·ln2 + r with |r| ≤ ln2/2; e^x = 2^k · e^r.
+    let k = (x * std::f64::consts::LOG2_E + SHIFTER) - SHIFTER;
+    scale_by_power_of_two(exp_reduced(x, k), k as i32)
+}
+
+/// e^x for several x at once, bit for bit [`exp`] of each. Lanes in ±700 take
+/// a branch-free path that the compiler can vectorize (2^k is built from the
+/// rounding's bits rather than a float-to-integer conversion); the rest go
+/// through [`exp`].
+#[inline]
+pub fn exp_lanes<const N: usize>(x: [f64; N]) -> [f64; N] {
+    let mut out = [0.0; N];
+    let mut outside = false;
+    for (out, &x) in out.iter_mut().zip(&x) {
+        let shifted = x * std::f64::consts::LOG2_E + SHIFTER;
+        let k = shifted - SHIFTER;
+        // Within ±700, `shifted` lies in [2^52, 2^53), where its bits count
+        // units: their difference from SHIFTER's is k.
+        let k_bits = shifted.to_bits().wrapping_sub(SHIFTER.to_bits());
+        let scale = f64::from_bits(1023u64.wrapping_add(k_bits) << 52);
+        *out = exp_reduced(x, k) * scale;
+        outside |= !(-700.0..=700.0).contains(&x);
+    }
+    if outside {
+        for (out, &x) in out.iter_mut().zip(&x) {
+            if !(-700.0..=700.0).contains(&x) {
+                *out = exp(x);
+            }
+        }
+    }
+    out
+}
+
+/// e^r for r = x − k·ln2 (|r| ≤ ln2/2).
+#[inline(always)]
+fn exp_reduced(x: f64, k: f64) -> f64 {
     let r = (x - k * LN2_HI) - k * LN2_LO;
     // Taylor series of e^r to degree 13 (truncation error below 2^-53 for
     // |r| ≤ 0.347), evaluated with Estrin's scheme: the dependency chain is
@@ -53,8 +87,7 @@ pub fn exp(x: f64) -> f64 {
     let q2 = p89 + p1011 * r2;
     let s0 = q0 + q1 * r4;
     let s1 = q2 + p1213 * r4;
-    let p = s0 + s1 * r8;
-    scale_by_power_of_two(p, k as i32)
+    s0 + s1 * r8
 }
 
 /// 1/i! for i = 0..=13.
@@ -94,6 +127,12 @@ fn scale_by_power_of_two(p: f64, k: i32) -> f64 {
 #[inline]
 pub fn tanh(x: f64) -> f64 {
     1.0 - 2.0 / (exp(2.0 * x) + 1.0)
+}
+
+/// [`tanh`] of several x at once, bit for bit (see [`exp_lanes`]).
+#[inline]
+pub fn tanh_lanes<const N: usize>(x: [f64; N]) -> [f64; N] {
+    exp_lanes(x.map(|x| 2.0 * x)).map(|e| 1.0 - 2.0 / (e + 1.0))
 }
 
 /// The natural logarithm (musl's, through the `libm` crate).

@@ -53,6 +53,23 @@ fn activation(c: &mut Criterion) {
                 std::hint::black_box(out[0])
             })
         });
+        // Sixteen fresh observations side by side (`activate_fresh`), as XOR's
+        // cases or many starts of an episode: elements are connections times
+        // observations.
+        let batch: Vec<Vec<f64>> = (0..16)
+            .map(|k| inputs.iter().map(|x| x * (1.0 + k as f64 * 0.1)).collect())
+            .collect();
+        let views: Vec<&[f64]> = batch.iter().map(|o| &o[..]).collect();
+        let mut outputs = vec![0.0; views.len() * network.outputs()];
+        group.throughput(Throughput::Elements(
+            (network.connections() * views.len()) as u64,
+        ));
+        group.bench_function(format!("{name}_fresh_x16"), |b| {
+            b.iter(|| {
+                network.activate_fresh(std::hint::black_box(&views), &mut outputs);
+                std::hint::black_box(outputs[0])
+            })
+        });
         group.finish();
     }
 }
@@ -63,6 +80,11 @@ fn compile(c: &mut Criterion) {
         ("compile_7_nodes", evolved_genome(2, 1, 7, true)),
         ("compile_100_nodes", evolved_genome(20, 5, 100, true)),
     ] {
+        eprintln!(
+            "{name}: {} nodes, {} connection genes",
+            genome.nodes.len(),
+            genome.conns.len()
+        );
         c.bench_function(name, |b| {
             b.iter(|| Network::compile(std::hint::black_box(&genome)))
         });

@@ -47,7 +47,7 @@ pub struct Scratch {
 #[derive(Debug)]
 pub struct Structure<'a> {
     genome: &'a Genome,
-    s: Scratch,
+    s: Box<Scratch>,
 }
 
 /// Fills compressed rows: `start[row]..start[row + 1]` indexes `columns`, and
@@ -82,25 +82,20 @@ impl<'a> Structure<'a> {
     /// Builds the adjacency of enabled connections (links naming a missing node
     /// are left out).
     pub fn new(genome: &'a Genome) -> Self {
-        Self::reusing(genome, Scratch::default())
+        Self::reusing(genome, Box::default())
     }
 
     /// [`Structure::new`], in the memory of an earlier analysis
     /// ([`Structure::into_scratch`]).
-    pub fn reusing(genome: &'a Genome, mut s: Scratch) -> Self {
+    pub fn reusing(genome: &'a Genome, mut s: Box<Scratch>) -> Self {
         s.edges.clear();
-        s.edges.extend(
-            genome
-                .conns
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.enabled)
-                .filter_map(|(gene, c)| {
-                    let source = genome.node_index(c.source)?;
-                    let target = genome.node_index(c.target)?;
-                    Some((source as u32, target as u32, gene as u32))
-                }),
-        );
+        for (gene, c) in genome.conns.iter().enumerate().filter(|(_, c)| c.enabled) {
+            if let (Some(source), Some(target)) =
+                (genome.node_index(c.source), genome.node_index(c.target))
+            {
+                s.edges.push((source as u32, target as u32, gene as u32));
+            }
+        }
         let n = genome.nodes.len();
         let edges = &s.edges;
         rows(
@@ -118,7 +113,7 @@ impl<'a> Structure<'a> {
     }
 
     /// Gives back the memory, for the next [`Structure::reusing`].
-    pub fn into_scratch(self) -> Scratch {
+    pub fn into_scratch(self) -> Box<Scratch> {
         self.s
     }
 

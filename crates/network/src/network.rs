@@ -1,12 +1,12 @@
 //! A genome compiled into a flat evaluator.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 
 use sprout_genome::{
     Activation, Genome, NeatConfig, NodeId, PlasticGene, PlasticityConfig, Stepping,
 };
 
-use crate::activation::activate;
+use crate::activation::{activate, activate_lanes};
 use crate::analysis::{Scratch, Structure};
 use crate::plastic::Plasticity;
 
@@ -43,6 +43,9 @@ pub struct Network {
     plasticity: Option<Plasticity>,
     /// Value slot of the modulatory output (neuromodulated learning only).
     modulator: Option<usize>,
+    /// Every slot's values in several observations at once (slot by slot),
+    /// for [`Network::activate_fresh`] (empty until its first call).
+    lanes: Vec<f64>,
 }
 
 /// bias + Σ weight · value(source), with two partial sums to halve the add
@@ -60,6 +63,34 @@ fn weighted_sum(bias: f64, sources: &[u32], weights: &[f64], values: &[f64]) -> 
         a += values[sources[last] as usize] * weights[last];
     }
     a + b
+}
+
+/// [`weighted_sum`] in each of `N` observations, with the same operations in
+/// the same order, so every lane has the bits `weighted_sum` gives.
+#[inline]
+fn weighted_sum_lanes<const N: usize>(
+    bias: f64,
+    sources: &[u32],
+    weights: &[f64],
+    values: &[[f64; N]],
+) -> [f64; N] {
+    let (mut a, mut b) = ([bias; N], [0.0; N]);
+    let mut pairs = sources.chunks_exact(2).zip(weights.chunks_exact(2));
+    for (s, w) in &mut pairs {
+        let (x, y) = (&values[s[0] as usize], &values[s[1] as usize]);
+        for l in 0..N {
+            a[l] += x[l] * w[0];
+            b[l] += y[l] * w[1];
+        }
+    }
+    if sources.len() % 2 == 1 {
+        let last = sources.len() - 1;
+        let x = &values[sources[last] as usize];
+        for l in 0..N {
+            a[l] += x[l] * weights[last];
+        }
+    }
+    std::array::from_fn(|l| a[l] + b[l])
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -109,9 +140,10 @@ impl Network {
         // The analysis reuses this thread's memory: compiling is part of every
         // evaluation, and allocation would dominate it.
         thread_local! {
-            static SCRATCH: RefCell<Scratch> = RefCell::default();
+            static SCRATCH: Cell<Option<Box<Scratch>>> = const { Cell::new(None) };
         }
-        let mut structure = Structure::reusing(genome, SCRATCH.take());
+        let scratch = SCRATCH.take().unwrap_or_default();
+        let mut structure = Structure::reusing(genome, scratch);
         structure.evaluation_order();
         let order = structure.computed_order();
         let fixed = genome.inputs + 1;
@@ -124,7 +156,8 @@ impl Network {
         for (k, &i) in order.iter().enumerate() {
             slot_of[i] = (fixed + k) as u32;
         }
-        let mut slot_ids: Vec<NodeId> = genome.nodes[..fixed].iter().map(|n| n.id).collect();
+        let mut slot_ids: Vec<NodeId> = Vec::with_capacity(fixed + order.len());
+        slot_ids.extend(genome.nodes[..fixed].iter().map(|n| n.id));
         slot_ids.extend(order.iter().map(|&i| genome.nodes[i].id));
 
         // Each computed node's enabled links from kept nodes, in gene order
@@ -159,7 +192,7 @@ impl Network {
             });
         }
         let computed = order.len();
-        SCRATCH.set(structure.into_scratch());
+        SCRATCH.set(Some(structure.into_scratch()));
         let slot_of_id = |id: NodeId| genome.node_index(id).map_or(u32::MAX, |i| slot_of[i]);
         let mut output_slots: Vec<u32> = genome.output_ids().map(slot_of_id).collect();
         let modulator = if modulated {
@@ -190,6 +223,7 @@ impl Network {
             recurrent,
             plasticity,
             modulator,
+            lanes: Vec::new(),
         }
     }
 
@@ -236,6 +270,86 @@ impl Network {
             *out = self.values.get(slot as usize).copied().unwrap_or(0.0);
         }
         &self.outputs
+    }
+
+    /// One step from a fresh episode on each observation: the outputs
+    /// [`Network::reset`] then [`Network::activate`] give for each in turn,
+    /// written one observation after another into `outputs`, and the state the
+    /// last of them leaves. A feed-forward network without plastic links
+    /// computes four or eight observations side by side, bit for bit as one at
+    /// a time, which hides the latency of each node's sum and activation;
+    /// others go one at a time.
+    ///
+    /// # Panics
+    /// When an observation's length differs from the input count, or `outputs`
+    /// does not hold one output vector per observation.
+    pub fn activate_fresh(&mut self, observations: &[&[f64]], outputs: &mut [f64]) {
+        let width = self.outputs.len();
+        assert_eq!(
+            outputs.len(),
+            observations.len() * width,
+            "one output vector per observation"
+        );
+        if self.recurrent || self.plasticity.is_some() {
+            let each = outputs.chunks_exact_mut(width.max(1));
+            for (observation, out) in observations.iter().zip(each) {
+                self.reset();
+                out.copy_from_slice(self.activate(observation));
+            }
+            return;
+        }
+        // Four lanes suffice for XOR's four cases; more observations fill eight.
+        if observations.len() <= 4 {
+            self.activate_side_by_side::<4>(observations, outputs);
+        } else {
+            self.activate_side_by_side::<8>(observations, outputs);
+        }
+    }
+
+    /// [`Network::activate_fresh`] of a feed-forward network, `N` observations
+    /// at a time.
+    fn activate_side_by_side<const N: usize>(
+        &mut self,
+        observations: &[&[f64]],
+        outputs: &mut [f64],
+    ) {
+        let (first, width) = (self.inputs + 1, self.outputs.len().max(1));
+        let mut lanes = std::mem::take(&mut self.lanes);
+        lanes.resize(self.values.len() * N, 0.0);
+        let (values, _) = lanes.as_chunks_mut::<N>();
+        values[self.inputs] = [self.bias; N];
+        for (chunk, out) in observations.chunks(N).zip(outputs.chunks_mut(N * width)) {
+            for (l, observation) in chunk.iter().enumerate() {
+                assert_eq!(observation.len(), self.inputs, "wrong number of inputs");
+                for (slot, &x) in values.iter_mut().zip(observation.iter()) {
+                    slot[l] = x;
+                }
+            }
+            let mut start = 0usize;
+            for (k, node) in self.nodes.iter().enumerate() {
+                let end = node.edges_end as usize;
+                let sources = &self.edge_sources[start..end];
+                let weights = &self.edge_weights[start..end];
+                let sums = weighted_sum_lanes(node.bias, sources, weights, values);
+                values[first + k] = activate_lanes(node.activation, sums);
+                start = end;
+            }
+            for (l, out) in out.chunks_exact_mut(width).enumerate() {
+                for (o, &slot) in out.iter_mut().zip(&self.output_slots) {
+                    *o = values.get(slot as usize).map_or(0.0, |v| v[l]);
+                }
+            }
+        }
+        // Leave the state the last observation leaves, as one at a time would.
+        if let Some(last) = observations.len().checked_sub(1) {
+            for (value, lanes) in self.values.iter_mut().zip(values.iter()) {
+                *value = lanes[last % N];
+            }
+            let width = self.outputs.len();
+            self.outputs
+                .copy_from_slice(&outputs[last * width..(last + 1) * width]);
+        }
+        self.lanes = lanes;
     }
 
     /// Starts a new episode: clears recurrent state (every node value back to 0,

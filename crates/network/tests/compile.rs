@@ -301,6 +301,34 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
+    fn fresh_activations_side_by_side_equal_reset_then_activate_bit_for_bit(
+        seed in any::<u64>(),
+        steps in 0usize..60,
+        feed_forward in any::<bool>(),
+        observations in prop::collection::vec(prop::array::uniform3(-3.0f64..3.0), 0..11),
+    ) {
+        let g = grown_genome(seed, steps, feed_forward);
+        let mut one_by_one = Network::compile(&g);
+        let want: Vec<u64> = observations
+            .iter()
+            .flat_map(|o| {
+                one_by_one.reset();
+                one_by_one.activate(o).to_vec()
+            })
+            .map(f64::to_bits)
+            .collect();
+        let mut batched = Network::compile(&g);
+        let views: Vec<&[f64]> = observations.iter().map(|o| &o[..]).collect();
+        let mut got = vec![f64::NAN; observations.len() * batched.outputs()];
+        batched.activate_fresh(&views, &mut got);
+        prop_assert_eq!(got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), want);
+        // And leaves the state one at a time leaves.
+        prop_assert_eq!(batched.last_outputs(), one_by_one.last_outputs());
+        let bits = |n: &Network| n.values().iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&batched), bits(&one_by_one));
+    }
+
+    #[test]
     fn structure_orders_nodes_exactly_as_petgraph_did(
         seed in any::<u64>(),
         steps in 0usize..120,

@@ -17,6 +17,41 @@ pub trait Agent {
     /// One decision. `observation.len()` equals [`Task::inputs`] (the bias input is
     /// added by the agent); the returned slice has [`Task::outputs`] values.
     fn act(&mut self, observation: &[f64]) -> &[f64];
+
+    /// One decision on each of several observations, each from a fresh episode:
+    /// the same as [`Agent::reset`] then [`Agent::act`] for every observation in
+    /// turn, which is what this default does ([`act_fresh_in_turn`]). `actions`
+    /// receives the actions one observation after another ([`Task::outputs`]
+    /// values each). Tasks that score a network on independent cases (XOR's
+    /// four) call this, so that an agent able to evaluate the cases side by side
+    /// (a feed-forward network) can.
+    fn act_fresh(&mut self, observations: &[&[f64]], actions: &mut [f64]) {
+        act_fresh_in_turn(self, observations, actions);
+    }
+}
+
+/// [`Agent::act_fresh`] one observation after the other.
+///
+/// # Panics
+/// When `actions` does not hold one action vector per observation.
+pub fn act_fresh_in_turn<A: Agent + ?Sized>(
+    agent: &mut A,
+    observations: &[&[f64]],
+    actions: &mut [f64],
+) {
+    let width = actions.len() / observations.len().max(1);
+    assert_eq!(
+        width * observations.len(),
+        actions.len(),
+        "one action vector per observation"
+    );
+    for (observation, out) in observations
+        .iter()
+        .zip(actions.chunks_exact_mut(width.max(1)))
+    {
+        agent.reset();
+        out.copy_from_slice(agent.act(observation));
+    }
 }
 
 /// The outcome of scoring one agent on a task.
