@@ -39,8 +39,11 @@ pub struct Scratch {
     frames: Vec<(u32, u32)>,
     component_of: Vec<u32>,
     depth: Vec<u32>,
+    /// Counting-sort buckets of component depths.
     by_depth: Vec<u32>,
+    /// Components that hold computed nodes, then the same sorted by depth.
     component: Vec<u32>,
+    sorted: Vec<u32>,
 }
 
 /// A genome's expressed structure. Node `i` is `genome.nodes[i]`.
@@ -200,23 +203,54 @@ impl<'a> Structure<'a> {
                 }
             }
         }
-        // A stable sort: components of equal depth keep their topological order.
+        // The components that hold a live hidden or output node (a component of
+        // several nodes is a cycle, so never an input), in topological order,
+        // then stably by depth (a counting sort): components of equal depth
+        // keep their topological order.
+        let computed = |s: &Scratch, n: u32| {
+            s.live[n as usize]
+                && matches!(
+                    genome.nodes[n as usize].kind,
+                    NodeKind::Hidden | NodeKind::Output
+                )
+        };
+        s.component.clear();
+        for t in 0..count {
+            let range = members(s, topological(t));
+            if range.len() > 1 || computed(s, s.members[range.start]) {
+                s.component.push(t as u32);
+            }
+        }
+        let deepest = s.component.iter().map(|&t| s.depth[t as usize]).max();
         s.by_depth.clear();
-        s.by_depth.extend(0..count as u32);
-        let depth = &s.depth;
-        s.by_depth.sort_by_key(|&t| depth[t as usize]);
+        s.by_depth.resize(deepest.map_or(0, |d| d as usize + 2), 0);
+        for &t in &s.component {
+            s.by_depth[s.depth[t as usize] as usize + 1] += 1;
+        }
+        for d in 1..s.by_depth.len() {
+            s.by_depth[d] += s.by_depth[d - 1];
+        }
+        s.sorted.clear();
+        s.sorted.resize(s.component.len(), 0);
+        for &t in &s.component {
+            let slot = &mut s.by_depth[s.depth[t as usize] as usize];
+            s.sorted[*slot as usize] = t;
+            *slot += 1;
+        }
         s.order.clear();
-        for &t in &s.by_depth {
-            let range = members(s, topological(t as usize));
-            s.component.clear();
-            s.component.extend_from_slice(&s.members[range]);
-            s.component.sort_unstable();
-            for &n in &s.component {
-                let kind = genome.nodes[n as usize].kind;
-                if s.live[n as usize] && matches!(kind, NodeKind::Hidden | NodeKind::Output) {
-                    s.order.push(n as usize);
+        for i in 0..s.sorted.len() {
+            let range = members(s, topological(s.sorted[i] as usize));
+            if range.len() == 1 {
+                s.order.push(s.members[range.start] as usize);
+                continue;
+            }
+            let start = s.order.len();
+            for k in range {
+                if computed(s, s.members[k]) {
+                    s.order.push(s.members[k] as usize);
                 }
             }
+            s.order[start..].sort_unstable();
         }
         &self.s.order
     }
@@ -253,6 +287,15 @@ impl<'a> Structure<'a> {
         s.frames.clear();
         for root in 0..n {
             if s.root_index[root] != 0 {
+                continue;
+            }
+            if s.out_start[root] == s.out_start[root + 1] {
+                // A node without links out (an unconnected input, say) is a
+                // component of its own, and the visit leaves `index` as it was.
+                s.root_index[root] = component_number;
+                component_number -= 1;
+                s.members.push(root as u32);
+                s.bounds.push(s.members.len() as u32);
                 continue;
             }
             s.root_index[root] = index;

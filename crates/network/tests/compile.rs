@@ -4,12 +4,23 @@ use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use sprout_genome::{
-    ConnGene, Genome, InnovationTracker, NeatConfig, NodeGene, NodeKind, mutation,
+    ConnGene, Genome, InitialConnection, InnovationTracker, NeatConfig, NodeGene, NodeKind,
+    mutation,
 };
 use sprout_network::{Network, Structure, activate, to_dot};
 
 fn grown_genome(seed: u64, steps: usize, feed_forward: bool) -> Genome {
+    grown_genome_with_inputs(seed, steps, feed_forward, 3)
+}
+
+fn grown_genome_with_inputs(seed: u64, steps: usize, feed_forward: bool, inputs: usize) -> Genome {
     let config = NeatConfig {
+        // With many inputs, grow from sparse links, as the platformer does.
+        initial_connection: if inputs > 3 {
+            InitialConnection::Partial(0.2)
+        } else {
+            InitialConnection::Full
+        },
         feed_forward,
         add_node_prob: 0.5,
         add_connection_prob: 0.8,
@@ -18,8 +29,8 @@ fn grown_genome(seed: u64, steps: usize, feed_forward: bool) -> Genome {
         ..NeatConfig::default()
     };
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(3, 2));
-    let mut g = Genome::initial(0, 3, 2, &config, &mut tracker, &mut rng);
+    let mut tracker = InnovationTracker::new(Genome::first_hidden_id(inputs, 2));
+    let mut g = Genome::initial(0, inputs, 2, &config, &mut tracker, &mut rng);
     for _ in 0..steps {
         mutation::mutate(&mut g, &config, &mut tracker, &mut rng);
     }
@@ -333,8 +344,9 @@ proptest! {
         seed in any::<u64>(),
         steps in 0usize..120,
         feed_forward in any::<bool>(),
+        inputs in 1usize..40,
     ) {
-        let g = grown_genome(seed, steps, feed_forward);
+        let g = grown_genome_with_inputs(seed, steps, feed_forward, inputs);
         let mut structure = Structure::new(&g);
         let live = structure.live().to_vec();
         prop_assert_eq!(&live, &petgraph_oracle::live(&g));
