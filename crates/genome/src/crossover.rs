@@ -79,7 +79,7 @@ pub fn crossover<R: Rng + ?Sized>(
         id: child_id,
         inputs: first.inputs,
         outputs: first.outputs,
-        nodes: Vec::with_capacity(first.nodes.len()),
+        nodes: Vec::new(),
         conns,
         module_params: Vec::new(),
     };

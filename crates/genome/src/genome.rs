@@ -244,20 +244,30 @@ impl Genome {
         if from == to {
             return true;
         }
-        let mut stack = vec![from];
-        let mut seen = vec![from];
-        while let Some(node) = stack.pop() {
-            for c in self.conns.iter().filter(|c| c.source == node) {
-                if c.target == to {
-                    return true;
-                }
-                if !seen.contains(&c.target) {
-                    seen.push(c.target);
-                    stack.push(c.target);
+        // Mutation asks this on every add-connection try: the search reuses
+        // this thread's memory instead of allocating.
+        thread_local! {
+            static SEARCH: std::cell::RefCell<(Vec<NodeId>, Vec<NodeId>)> =
+                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        }
+        SEARCH.with_borrow_mut(|(stack, seen)| {
+            stack.clear();
+            seen.clear();
+            stack.push(from);
+            seen.push(from);
+            while let Some(node) = stack.pop() {
+                for c in self.conns.iter().filter(|c| c.source == node) {
+                    if c.target == to {
+                        return true;
+                    }
+                    if !seen.contains(&c.target) {
+                        seen.push(c.target);
+                        stack.push(c.target);
+                    }
                 }
             }
-        }
-        false
+            false
+        })
     }
 
     /// [`Genome::check`] with `config.feed_forward`, and one valid value per
