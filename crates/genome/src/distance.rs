@@ -110,6 +110,7 @@ impl InnovationSketch {
     /// A lower bound of E + D, the genes one genome has and the other lacks:
     /// each bit set in one sketch and not in the other stands for at least one
     /// such gene, a different one for every bit.
+    #[inline]
     pub fn unshared_at_least(&self, other: &Self) -> u32 {
         self.bits
             .iter()
@@ -117,30 +118,58 @@ impl InnovationSketch {
             .map(|(a, b)| (a ^ b).count_ones())
             .sum()
     }
+}
 
-    /// Whether `distance` of the two sketched genomes is certainly at least
-    /// `threshold` (never wrongly true): c1·E/N + c2·D/N ≥ min(c1, c2)·(E + D)/N,
-    /// and every other term of δ is non-negative when its coefficient is. A
-    /// relative margin of 1e-12 covers the rounding of both sums.
-    pub fn certainly_apart(&self, other: &Self, threshold: f64, config: &NeatConfig) -> bool {
+/// Speciation's cheap test: whether δ between two sketched genomes is certainly
+/// at least the threshold (never wrongly true). c1·E/N + c2·D/N ≥
+/// min(c1, c2)·(E + D)/N, and every other term of δ is non-negative when its
+/// coefficient is, so the pair is apart when min(c1, c2)·(1 − 1e-12)·unshared ≥
+/// threshold·N; the relative margin of 1e-12 covers the rounding of both sides
+/// and of δ. That inequality is kept as a table: for each gene count of the
+/// larger genome (which sets N), the fewest unshared genes that satisfy it.
+#[derive(Debug, Clone)]
+pub struct SketchFilter {
+    /// `limits[m]`: the fewest unshared genes that rule out a pair whose larger
+    /// genome has `m` genes (`u32::MAX`: none do).
+    limits: Vec<u32>,
+}
+
+impl SketchFilter {
+    /// The test for `threshold` under `config`'s coefficients, for genomes of
+    /// up to `max_genes` connection genes (larger ones are never ruled out).
+    pub fn new(threshold: f64, config: &NeatConfig, max_genes: usize) -> Self {
         let others_non_negative = config.compat_weight >= 0.0
             && config.module_genes.compat >= 0.0
             && config
                 .plasticity
                 .as_ref()
                 .is_none_or(|p| p.compat_plastic >= 0.0);
-        if !others_non_negative {
-            return false;
-        }
-        let longest = self.genes.max(other.genes);
-        let n = if longest < config.compat_normalize_min {
-            1.0
-        } else {
-            longest as f64
-        };
-        let bound = config.compat_excess.min(config.compat_disjoint)
-            * f64::from(self.unshared_at_least(other))
-            / n;
-        bound * (1.0 - 1e-12) >= threshold
+        let scale = config.compat_excess.min(config.compat_disjoint) * (1.0 - 1e-12);
+        let usable = others_non_negative && scale > 0.0 && threshold.is_finite();
+        let limits = (0..=max_genes)
+            .map(|m| {
+                let n = if m < config.compat_normalize_min {
+                    1.0
+                } else {
+                    m as f64
+                };
+                // A sketch has 256 bits, so more unshared genes never show.
+                let apart = |k: u32| scale * f64::from(k) >= threshold * n;
+                match (0..=256).find(|&k| usable && apart(k)) {
+                    Some(k) => k,
+                    None => u32::MAX,
+                }
+            })
+            .collect();
+        Self { limits }
+    }
+
+    /// Whether `distance` of the two sketched genomes is certainly at least the
+    /// threshold.
+    #[inline]
+    pub fn apart(&self, a: &InnovationSketch, b: &InnovationSketch) -> bool {
+        self.limits
+            .get(a.genes.max(b.genes))
+            .is_some_and(|&limit| a.unshared_at_least(b) >= limit)
     }
 }

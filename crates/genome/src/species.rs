@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::NeatConfig;
-use crate::distance::{InnovationSketch, distance};
+use crate::distance::{InnovationSketch, SketchFilter, distance};
 use crate::genome::Genome;
 
 /// Identifies a species within a run.
@@ -53,6 +53,13 @@ pub fn speciate(
     }
     // Most species are ruled out by their representative's innovation sketch
     // alone; δ is computed only for the rest, so the first fit is the same.
+    let max_genes = genomes
+        .iter()
+        .chain(species.iter().map(|s| &s.representative))
+        .map(|g| g.conns.len())
+        .max()
+        .unwrap_or(0);
+    let filter = SketchFilter::new(threshold, config, max_genes);
     let mut sketches: Vec<InnovationSketch> = species
         .iter()
         .map(|s| InnovationSketch::of(&s.representative))
@@ -60,8 +67,7 @@ pub fn speciate(
     for (index, genome) in genomes.iter().enumerate() {
         let sketch = InnovationSketch::of(genome);
         let fits = |(s, rep): &(&mut Species, &InnovationSketch)| {
-            !rep.certainly_apart(&sketch, threshold, config)
-                && distance(&s.representative, genome, config) < threshold
+            !filter.apart(rep, &sketch) && distance(&s.representative, genome, config) < threshold
         };
         match species.iter_mut().zip(&sketches).find(fits) {
             Some((s, _)) => s.members.push(index),

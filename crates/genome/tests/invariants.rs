@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use sprout_genome::distance::InnovationSketch;
+use sprout_genome::distance::{InnovationSketch, SketchFilter};
 use sprout_genome::{
     Fitter, Genome, InnovationTracker, NeatConfig, PlasticityConfig, Population, crossover,
     distance, mutation,
@@ -152,7 +152,8 @@ proptest! {
         let d = distance(&a, &b, &config);
         // At the distance itself, and around it: ruled out only when δ ≥ threshold.
         for threshold in [d, d + slack, d * (1.0 + 1e-15), d * (1.0 - 1e-15)] {
-            if threshold > 0.0 && sa.certainly_apart(&sb, threshold, &config) {
+            let filter = SketchFilter::new(threshold, &config, a.conns.len().max(b.conns.len()));
+            if threshold > 0.0 && filter.apart(&sa, &sb) {
                 prop_assert!(d >= threshold, "δ {d} < threshold {threshold}");
             }
         }
@@ -330,7 +331,9 @@ fn the_innovation_sketch_rules_out_genomes_that_share_few_genes() {
     a.conns.truncate(a.conns.len().min(250));
     let (sa, sb) = (InnovationSketch::of(&a), InnovationSketch::of(&b));
     let d = distance(&a, &b, &config);
-    assert!(sa.certainly_apart(&sb, d / 2.0, &config), "δ = {d}");
-    assert!(!sa.certainly_apart(&sb, d * 1.01, &config));
-    assert!(!sa.certainly_apart(&sa, 1e-9, &config));
+    let most = a.conns.len().max(b.conns.len());
+    let apart = |threshold: f64, x, y| SketchFilter::new(threshold, &config, most).apart(x, y);
+    assert!(apart(d / 2.0, &sa, &sb), "δ = {d}");
+    assert!(!apart(d * 1.01, &sa, &sb));
+    assert!(!apart(1e-9, &sa, &sa));
 }
