@@ -155,10 +155,7 @@ impl SketchFilter {
                 };
                 // A sketch has 256 bits, so more unshared genes never show.
                 let apart = |k: u32| scale * f64::from(k) >= threshold * n;
-                match (0..=256).find(|&k| usable && apart(k)) {
-                    Some(k) => k,
-                    None => u32::MAX,
-                }
+                (0..=256).find(|&k| usable && apart(k)).unwrap_or(u32::MAX)
             })
             .collect();
         Self { limits }
