@@ -15,19 +15,30 @@ use sprout_genome::{Genome, NodeId, NodeKind};
 /// network.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    /// Each expressed link as (source node, target node, gene index), in gene
-    /// order.
+    /// The nodes that take part: outputs and the ends of expressed links
+    /// (`genome.nodes` indices, in order). A node outside them (an unlinked
+    /// input, a hidden node left without links) is a component of its own that
+    /// no order contains, so the searches below skip it: they run on positions
+    /// in this list ("active" indices), which keep node order.
+    active: Vec<u32>,
+    /// Node index → active index (`u32::MAX`: not active).
+    active_of: Vec<u32>,
+    /// Each expressed link as (source, target, gene index), active indices, in
+    /// gene order.
     edges: Vec<(u32, u32, u32)>,
-    /// Node `i`'s link targets are `out[out_start[i]..out_start[i + 1]]`, the
-    /// newest gene first (the neighbour order of petgraph's graphs, which fixes
-    /// the order of independent components in the evaluation order).
+    /// Active node `i`'s link targets are `out[out_start[i]..out_start[i + 1]]`,
+    /// the newest gene first (the neighbour order of petgraph's graphs, which
+    /// fixes the order of independent components in the evaluation order).
     out_start: Vec<u32>,
     out: Vec<u32>,
-    /// Node `i`'s incoming links are `edges[inc[k]]` for `k` in
+    /// Active node `i`'s incoming links are `edges[inc[k]]` for `k` in
     /// `in_start[i]..in_start[i + 1]`, in gene order.
     in_start: Vec<u32>,
     inc: Vec<u32>,
+    /// Per active node: an output, or a hidden node with a path to one.
     live: Vec<bool>,
+    /// Per node: [`Structure::live`]'s answer.
+    live_nodes: Vec<bool>,
     order: Vec<usize>,
     // Working vectors of the searches.
     seen: Vec<bool>,
@@ -91,18 +102,39 @@ impl<'a> Structure<'a> {
     /// [`Structure::new`], in the memory of an earlier analysis
     /// ([`Structure::into_scratch`]).
     pub fn reusing(genome: &'a Genome, mut s: Box<Scratch>) -> Self {
+        let n = genome.nodes.len();
+        s.active_of.clear();
+        s.active_of.resize(n, u32::MAX);
         s.edges.clear();
         for (gene, c) in genome.conns.iter().enumerate().filter(|(_, c)| c.enabled) {
             if let (Some(source), Some(target)) =
                 (genome.node_index(c.source), genome.node_index(c.target))
             {
                 s.edges.push((source as u32, target as u32, gene as u32));
+                s.active_of[source] = 0;
+                s.active_of[target] = 0;
             }
         }
-        let n = genome.nodes.len();
+        for output in genome.output_ids() {
+            if let Some(i) = genome.node_index(output) {
+                s.active_of[i] = 0;
+            }
+        }
+        s.active.clear();
+        for i in 0..n {
+            if s.active_of[i] != u32::MAX {
+                s.active_of[i] = s.active.len() as u32;
+                s.active.push(i as u32);
+            }
+        }
+        for edge in &mut s.edges {
+            edge.0 = s.active_of[edge.0 as usize];
+            edge.1 = s.active_of[edge.1 as usize];
+        }
+        let k = s.active.len();
         let edges = &s.edges;
         rows(
-            n,
+            k,
             edges.iter().rev().map(|&(s, t, _)| (s, t)),
             &mut s.out_start,
             &mut s.out,
@@ -111,7 +143,7 @@ impl<'a> Structure<'a> {
             .iter()
             .enumerate()
             .map(|(e, &(_, t, _))| (t, e as u32));
-        rows(n, incoming, &mut s.in_start, &mut s.inc);
+        rows(k, incoming, &mut s.in_start, &mut s.inc);
         Self { genome, s }
     }
 
@@ -120,34 +152,59 @@ impl<'a> Structure<'a> {
         self.s
     }
 
-    /// The expressed links as (source node index, target node index, gene
-    /// index), in gene order.
-    pub fn links(&self) -> &[(u32, u32, u32)] {
-        &self.s.edges
-    }
-
-    /// The expressed links into node `node`, in gene order.
+    /// The expressed links into node `node` as (source node index, target node
+    /// index, gene index), in gene order.
     pub fn fan_in(&self, node: usize) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
-        let range = self.s.in_start[node] as usize..self.s.in_start[node + 1] as usize;
-        self.s.inc[range].iter().map(|&e| self.s.edges[e as usize])
+        let range = match self.s.active_of.get(node) {
+            Some(&a) if a != u32::MAX => {
+                self.s.in_start[a as usize] as usize..self.s.in_start[a as usize + 1] as usize
+            }
+            _ => 0..0,
+        };
+        self.s.inc[range].iter().map(|&e| {
+            let (source, target, gene) = self.s.edges[e as usize];
+            (
+                self.s.active[source as usize],
+                self.s.active[target as usize],
+                gene,
+            )
+        })
     }
 
     /// `live[i]` is true when `genome.nodes[i]` is an input, the bias, an output, or
     /// a hidden node with a path to an output. Other hidden nodes cannot affect
     /// behaviour and are dropped when compiling.
     pub fn live(&mut self) -> &[bool] {
+        self.mark_live();
+        let s = &mut self.s;
+        s.live_nodes.clear();
+        s.live_nodes.extend(
+            self.genome
+                .nodes
+                .iter()
+                .zip(&s.active_of)
+                .map(|(node, &a)| {
+                    node.kind != NodeKind::Hidden || (a != u32::MAX && s.live[a as usize])
+                }),
+        );
+        &self.s.live_nodes
+    }
+
+    /// Which active nodes are outputs or reach one (`live`).
+    fn mark_live(&mut self) {
         let genome = self.genome;
         let s = &mut self.s;
+        let k = s.active.len();
         s.live.clear();
-        s.live
-            .extend(genome.nodes.iter().map(|n| n.kind != NodeKind::Hidden));
+        s.live.resize(k, false);
         s.seen.clear();
-        s.seen.resize(genome.nodes.len(), false);
+        s.seen.resize(k, false);
         s.stack.clear();
         for output in genome.output_ids() {
             if let Some(i) = genome.node_index(output) {
-                s.stack.push(i as u32);
-                s.seen[i] = true;
+                let a = s.active_of[i];
+                s.stack.push(a);
+                s.seen[a as usize] = true;
             }
         }
         while let Some(node) = s.stack.pop() {
@@ -161,7 +218,6 @@ impl<'a> Structure<'a> {
                 }
             }
         }
-        &self.s.live
     }
 
     /// Indices (into `genome.nodes`) of the live hidden and output nodes in
@@ -174,7 +230,7 @@ impl<'a> Structure<'a> {
     /// neighbours in the order rarely depend on each other and the CPU can
     /// overlap their activations.
     pub fn evaluation_order(&mut self) -> &[usize] {
-        self.live();
+        self.mark_live();
         self.components();
         let genome = self.genome;
         let s = &mut self.s;
@@ -183,7 +239,7 @@ impl<'a> Structure<'a> {
         let topological = |c: usize| count - 1 - c;
         let members = |s: &Scratch, c: usize| s.bounds[c] as usize..s.bounds[c + 1] as usize;
         s.component_of.clear();
-        s.component_of.resize(genome.nodes.len(), 0);
+        s.component_of.resize(s.active.len(), 0);
         for c in 0..count {
             for k in members(s, c) {
                 s.component_of[s.members[k] as usize] = topological(c) as u32;
@@ -207,10 +263,10 @@ impl<'a> Structure<'a> {
         // several nodes is a cycle, so never an input), in topological order,
         // then stably by depth (a counting sort): components of equal depth
         // keep their topological order.
-        let computed = |s: &Scratch, n: u32| {
-            s.live[n as usize]
+        let computed = |s: &Scratch, a: u32| {
+            s.live[a as usize]
                 && matches!(
-                    genome.nodes[n as usize].kind,
+                    genome.nodes[s.active[a as usize] as usize].kind,
                     NodeKind::Hidden | NodeKind::Output
                 )
         };
@@ -241,13 +297,14 @@ impl<'a> Structure<'a> {
         for i in 0..s.sorted.len() {
             let range = members(s, topological(s.sorted[i] as usize));
             if range.len() == 1 {
-                s.order.push(s.members[range.start] as usize);
+                s.order
+                    .push(s.active[s.members[range.start] as usize] as usize);
                 continue;
             }
             let start = s.order.len();
             for k in range {
                 if computed(s, s.members[k]) {
-                    s.order.push(s.members[k] as usize);
+                    s.order.push(s.active[s.members[k] as usize] as usize);
                 }
             }
             s.order[start..].sort_unstable();
@@ -260,8 +317,9 @@ impl<'a> Structure<'a> {
         &self.s.order
     }
 
-    /// The strongly connected components in reverse topological order, into
-    /// `members` (component `c` is `members[bounds[c]..bounds[c + 1]]`).
+    /// The strongly connected components of the active nodes in reverse
+    /// topological order, into `members` (component `c` is
+    /// `members[bounds[c]..bounds[c + 1]]`, active indices).
     ///
     /// Pearce's space-efficient variant of Tarjan's algorithm ("A
     /// space-efficient algorithm for finding strongly connected components",
@@ -269,8 +327,8 @@ impl<'a> Structure<'a> {
     /// node order and successors newest link first, so the components come out
     /// in petgraph's order.
     fn components(&mut self) {
-        let n = self.genome.nodes.len();
         let s = &mut self.s;
+        let n = s.active.len();
         // 0: not visited; then the visit index; then, once assigned, a
         // component number counting down from usize::MAX.
         s.root_index.clear();
@@ -346,7 +404,7 @@ impl<'a> Structure<'a> {
     /// Whether the expressed connections contain a cycle (a self-loop counts).
     pub fn has_cycle(&mut self) -> bool {
         self.components();
-        self.s.bounds.len() - 1 < self.genome.nodes.len()
+        self.s.bounds.len() - 1 < self.s.active.len()
             || self.s.edges.iter().any(|&(s, t, _)| s == t)
     }
 
