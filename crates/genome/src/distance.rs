@@ -153,9 +153,16 @@ impl SketchFilter {
                 } else {
                     m as f64
                 };
-                // A sketch has 256 bits, so more unshared genes never show.
-                let apart = |k: u32| scale * f64::from(k) >= threshold * n;
-                (0..=256).find(|&k| usable && apart(k)).unwrap_or(u32::MAX)
+                // The least k with scale·k ≥ threshold·n, found near the
+                // quotient and checked with that very inequality (a sketch has
+                // 256 bits, so more unshared genes never show).
+                let apart = |k: &u32| usable && scale * f64::from(*k) >= threshold * n;
+                let guess = (threshold * n / scale).ceil().clamp(0.0, 256.0) as u32;
+                let low = guess.saturating_sub(2);
+                match (low..=(guess + 2).min(256)).find(apart) {
+                    Some(k) if k > low || low == 0 => k,
+                    _ => (0..=256).find(apart).unwrap_or(u32::MAX),
+                }
             })
             .collect();
         Self { limits }
