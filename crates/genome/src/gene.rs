@@ -53,6 +53,23 @@ pub enum Activation {
     SteepTanh,
 }
 
+impl Activation {
+    /// Every activation function, in declaration order.
+    pub const ALL: [Activation; 11] = [
+        Activation::SteepSigmoid,
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::Identity,
+        Activation::Gaussian,
+        Activation::Sin,
+        Activation::Abs,
+        Activation::Step,
+        Activation::Clamped,
+        Activation::SteepTanh,
+    ];
+}
+
 /// A node gene.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NodeGene {

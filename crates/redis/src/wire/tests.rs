@@ -97,3 +97,12 @@ fn a_genome_with_many_implied_inputs_comes_back() {
     unusual.nodes[0].bias = 0.5;
     assert!(encoded(&unusual).len() >= bytes.len() + 2 * 171);
 }
+
+#[test]
+fn every_activation_has_a_code_that_reads_back() {
+    for (code, activation) in Activation::ALL.into_iter().enumerate() {
+        assert_eq!(usize::from(activation_code(activation)), code);
+        assert_eq!(activation_of(code as u8).unwrap(), activation);
+    }
+    assert!(activation_of(Activation::ALL.len() as u8).is_err());
+}
