@@ -4,12 +4,13 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 use sprout_evolve::NetworkAgent;
-use sprout_network::{Network, Structure, to_dot};
+use sprout_network::to_dot;
 
 use sprout_platformer::PlatformerTask;
 
 use crate::levels::LevelArgs;
 use sprout_evolve::TaskDescription;
+use sprout_lab::inspect::Inspection;
 use sprout_lab::{SavedGenome, TaskSpec, load_saved_genome};
 
 /// `sprout replay FILE --headless`: reruns the genome's evaluation and compares
@@ -84,77 +85,15 @@ fn replay_on_level(saved: &SavedGenome, levels: &LevelArgs) -> Result<()> {
 /// `sprout inspect FILE [--dot]`.
 pub fn inspect(path: &Path, dot: bool) -> Result<()> {
     let saved = load_saved_genome(path)?;
-    let genome = &saved.champion.genome;
     if dot {
-        print!("{}", to_dot(genome));
-        return Ok(());
-    }
-    let enabled = genome.enabled_count();
-    let mut structure = Structure::new(genome);
-    let network = Network::compile(genome);
-    println!(
-        "genome {} (generation {}, fitness {}) from {}",
-        genome.id,
-        saved.champion.generation,
-        saved.champion.evaluation.fitness,
-        path.display()
-    );
-    println!(
-        "nodes        {} ({} inputs, 1 bias, {} outputs, {} hidden)",
-        genome.nodes.len(),
-        genome.inputs,
-        genome.outputs,
-        genome.hidden_count()
-    );
-    let ratio = if genome.conns.is_empty() {
-        0.0
+        print!("{}", to_dot(&saved.champion.genome));
     } else {
-        enabled as f64 / genome.conns.len() as f64
-    };
-    println!(
-        "connections  {} ({} enabled, enabled ratio {:.2})",
-        genome.conns.len(),
-        enabled,
-        ratio
-    );
-    println!(
-        "network      {} computed nodes, {} live links, {}, dead hidden nodes {:?}",
-        network.computed_nodes(),
-        network.connections(),
-        if structure.has_cycle() {
-            "recurrent"
-        } else {
-            "feed-forward"
-        },
-        structure.dead_nodes()
-    );
-    let neat = &saved.experiment.neat;
-    if !genome.module_params.is_empty() {
-        let genes: Vec<String> = neat
-            .module_gene_layout()
-            .zip(&genome.module_params)
-            .map(|((module, gene), value)| {
-                let name = neat.lifetime[module].name();
-                format!("{name}[{module}].{} {value:.4}", gene.name)
-            })
-            .collect();
-        println!("module genes {}", genes.join(", "));
-    }
-    println!("\n  node  kind     activation     bias");
-    for n in &genome.nodes {
-        println!(
-            "  {:>4}  {:<8} {:<14} {:.4}",
-            n.id,
-            format!("{:?}", n.kind),
-            format!("{:?}", n.activation),
-            n.bias
-        );
-    }
-    println!("\n  innov  source → target    weight  enabled");
-    for c in &genome.conns {
-        println!(
-            "  {:>5}  {:>6} → {:<6} {:>9.4}  {}",
-            c.innovation, c.source, c.target, c.weight, c.enabled
+        print!(
+            "{}",
+            Inspection {
+                saved: &saved,
+                path
+            }
         );
     }
     Ok(())

@@ -21,6 +21,7 @@
 pub mod bench;
 pub mod error;
 pub mod hostile;
+pub mod inspect;
 pub mod interval;
 pub mod prune;
 pub mod significance;
