@@ -27,14 +27,15 @@ pub struct GenerationStats {
     pub verdict_score: Option<f64>,
     /// Wall-clock seconds this generation took (not deterministic).
     pub seconds: f64,
-    /// Where those seconds went (not deterministic).
-    #[serde(default)]
+    /// Where those seconds went (not deterministic). Kept in memory only
+    /// (`sprout bench generation` reads it): checkpoints stay free of it.
+    #[serde(skip)]
     pub phases: PhaseSeconds,
 }
 
 /// Wall-clock seconds of the phases of one generation; the rest of
 /// [`GenerationStats::seconds`] is statistics and the success check.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PhaseSeconds {
     /// The evaluator's call: compiling and evaluating every genome.
     pub evaluation: f64,
