@@ -216,7 +216,7 @@ impl Evolution {
             genomes: &self.population.genomes,
         })?;
         let mut phases = PhaseSeconds {
-            evaluation: started.elapsed().as_secs_f64(),
+            evaluation_seconds: started.elapsed().as_secs_f64(),
             ..PhaseSeconds::default()
         };
         assert_eq!(
@@ -274,10 +274,10 @@ impl Evolution {
         }
         let clock = Instant::now();
         self.population.speciate(neat);
-        phases.speciation = clock.elapsed().as_secs_f64();
+        phases.speciation_seconds = clock.elapsed().as_secs_f64();
         let clock = Instant::now();
         self.species = self.population.reproduce(&fitness, neat);
-        phases.reproduction = clock.elapsed().as_secs_f64();
+        phases.reproduction_seconds = clock.elapsed().as_secs_f64();
         let (candidate, genome) = fittest.unwrap_or_else(|| {
             let champion = self.rotation_candidate();
             let i = champion.champion_index;

@@ -27,22 +27,24 @@ pub struct GenerationStats {
     pub verdict_score: Option<f64>,
     /// Wall-clock seconds this generation took (not deterministic).
     pub seconds: f64,
-    /// Where those seconds went (not deterministic). Kept in memory only
-    /// (`sprout bench generation` reads it): checkpoints stay free of it.
-    #[serde(skip)]
+    /// Where those seconds went (not deterministic).
+    #[serde(default)]
     pub phases: PhaseSeconds,
 }
 
 /// Wall-clock seconds of the phases of one generation; the rest of
 /// [`GenerationStats::seconds`] is statistics and the success check.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+///
+/// The fields end in `seconds`, as every wall-clock figure in a checkpoint does,
+/// so tools that compare runs can tell them from the deterministic state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct PhaseSeconds {
     /// The evaluator's call: compiling and evaluating every genome.
-    pub evaluation: f64,
+    pub evaluation_seconds: f64,
     /// Sorting the generation into species.
-    pub speciation: f64,
+    pub speciation_seconds: f64,
     /// Fitness sharing, offspring allocation, crossover and mutation.
-    pub reproduction: f64,
+    pub reproduction_seconds: f64,
 }
 
 /// The header of `stats.csv`.

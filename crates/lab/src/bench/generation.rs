@@ -132,8 +132,8 @@ pub fn generation(request: &GenerationRequest) -> Result<GenerationReport, LabEr
     for _ in 0..request.generations {
         let stats = evolution.step_with(neat, task, &phased)?;
         total += stats.seconds;
-        speciation += stats.phases.speciation;
-        reproduction += stats.phases.reproduction;
+        speciation += stats.phases.speciation_seconds;
+        reproduction += stats.phases.reproduction_seconds;
         species += stats.species;
     }
     let genomes = &evolution.population.genomes;
