@@ -129,20 +129,13 @@ fn one_input_one_output(conns: Vec<ConnGene>) -> Genome {
 #[test]
 fn nodes_that_cannot_reach_an_output_are_dropped() {
     // in0 → h3 → out2, and in0 → h4 (dead end).
-    let g = Genome {
-        id: 0,
-        inputs: 1,
-        outputs: 1,
-        nodes: vec![
-            node(0, NodeKind::Input),
-            node(1, NodeKind::Bias),
-            node(2, NodeKind::Output),
-            node(3, NodeKind::Hidden),
-            node(4, NodeKind::Hidden),
-        ],
-        conns: vec![link(0, 0, 3, 2.0), link(1, 3, 2, 3.0), link(2, 0, 4, 1.0)],
-        module_params: Vec::new(),
-    };
+    let mut g = one_input_one_output(vec![
+        link(0, 0, 3, 2.0),
+        link(1, 3, 2, 3.0),
+        link(2, 0, 4, 1.0),
+    ]);
+    g.nodes
+        .extend([node(3, NodeKind::Hidden), node(4, NodeKind::Hidden)]);
     g.check(true).unwrap();
     let mut net = Network::compile(&g);
     assert_eq!(net.computed_nodes(), 2);
