@@ -44,7 +44,10 @@ pub fn crossover<R: Rng + ?Sized>(
     while i < a.len() || j < b.len() {
         match (a.get(i), b.get(j)) {
             (Some(x), Some(y)) if x.innovation == y.innovation => {
-                let mut gene = if rng.random_bool(0.5) { *x } else { *y };
+                // Pushed first and then edited in place: a copy edited on the
+                // stack and then pushed costs a store-forwarding stall per gene.
+                conns.push(if rng.random_bool(0.5) { *x } else { *y });
+                let gene = conns.last_mut().expect("just pushed");
                 if average {
                     gene.weight = (x.weight + y.weight) / 2.0;
                 }
@@ -53,7 +56,6 @@ pub fn crossover<R: Rng + ?Sized>(
                 } else {
                     true
                 };
-                conns.push(gene);
                 i += 1;
                 j += 1;
             }

@@ -11,6 +11,7 @@
 pub mod activation;
 pub mod analysis;
 pub mod dot;
+mod layout;
 pub mod network;
 mod plastic;
 

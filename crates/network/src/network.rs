@@ -1,13 +1,14 @@
 //! A genome compiled into a flat evaluator.
 
 use std::cell::Cell;
+use std::sync::Arc;
 
 use sprout_genome::{
     Activation, Genome, NeatConfig, NodeId, PlasticGene, PlasticityConfig, Stepping,
 };
 
 use crate::activation::{activate, activate_lanes};
-use crate::analysis::{Scratch, Structure};
+use crate::layout::Layout;
 use crate::plastic::Plasticity;
 
 /// A compiled network. Activation walks flat arrays and never allocates.
@@ -30,22 +31,20 @@ pub struct Network {
     /// The bias node's value (`neat.bias_value`; 1 by default).
     bias: f64,
     values: Vec<f64>,
+    /// What depends on the genome's structure alone (shared by the networks
+    /// of genomes with the same structure).
+    layout: Arc<Layout>,
     nodes: Vec<ComputeNode>,
-    edge_sources: Vec<u32>,
     edge_weights: Vec<f64>,
-    output_slots: Vec<u32>,
+    /// The outputs [`Network::activate`] returns (the layout's output slots,
+    /// the modulatory one excluded).
     outputs: Vec<f64>,
-    slot_ids: Vec<NodeId>,
-    recurrent: bool,
     /// Values of the previous step, in synchronous stepping only.
     previous: Option<Vec<f64>>,
     /// Lifetime learning, when some live link is plastic.
     plasticity: Option<Plasticity>,
     /// Value slot of the modulatory output (neuromodulated learning only).
     modulator: Option<usize>,
-    /// Every slot's values in several observations at once (slot by slot),
-    /// for [`Network::activate_fresh`] (empty until its first call).
-    lanes: Vec<f64>,
 }
 
 /// bias + Σ weight · value(source), with two partial sums to halve the add
@@ -137,66 +136,37 @@ impl Network {
         modulated: bool,
         bias: f64,
     ) -> Self {
-        // The analysis reuses this thread's memory: compiling is part of every
-        // evaluation, and allocation would dominate it.
-        thread_local! {
-            static SCRATCH: Cell<Option<Box<Scratch>>> = const { Cell::new(None) };
-        }
-        let scratch = SCRATCH.take().unwrap_or_default();
-        let mut structure = Structure::reusing(genome, scratch);
-        structure.evaluation_order();
-        let order = structure.computed_order();
+        let layout = Layout::of(genome);
         let fixed = genome.inputs + 1;
-
-        // slot_of[i] = value slot of genome.nodes[i], if the node is kept.
-        let mut slot_of = vec![u32::MAX; genome.nodes.len()];
-        for (i, slot) in slot_of.iter_mut().enumerate().take(fixed) {
-            *slot = i as u32;
-        }
-        for (k, &i) in order.iter().enumerate() {
-            slot_of[i] = (fixed + k) as u32;
-        }
-        let mut slot_ids: Vec<NodeId> = Vec::with_capacity(fixed + order.len());
-        slot_ids.extend(genome.nodes[..fixed].iter().map(|n| n.id));
-        slot_ids.extend(order.iter().map(|&i| genome.nodes[i].id));
-
-        // Each computed node's enabled links from kept nodes, in gene order
-        // (innovation order) within its fan-in. The links' plasticity rules
-        // follow in link order, when plasticity is on.
-        let links = order.iter().map(|&i| structure.fan_in(i).count()).sum();
-        let mut edge_sources = Vec::with_capacity(links);
+        // The genome's values for its links (weights and, with plasticity on,
+        // rules) and computed nodes, in the layout's order.
+        let links = layout.edge_genes().len();
         let mut edge_weights = Vec::with_capacity(links);
         let mut rules: Option<Vec<PlasticGene>> = plasticity.map(|_| Vec::with_capacity(links));
-        let mut recurrent = false;
-        let mut nodes = Vec::with_capacity(order.len());
-        for (k, &i) in order.iter().enumerate() {
-            let slot = (fixed + k) as u32;
-            for (s, _, gene) in structure.fan_in(i) {
-                let source = slot_of[s as usize];
-                if source == u32::MAX {
-                    continue;
-                }
-                let gene = &genome.conns[gene as usize];
-                recurrent |= source >= slot;
-                edge_sources.push(source);
-                edge_weights.push(gene.weight);
-                if let Some(rules) = &mut rules {
-                    rules.push(gene.plastic.unwrap_or(PlasticGene::FROZEN));
-                }
+        for &gene in layout.edge_genes() {
+            let gene = &genome.conns[gene as usize];
+            edge_weights.push(gene.weight);
+            if let Some(rules) = &mut rules {
+                rules.push(gene.plastic.unwrap_or(PlasticGene::FROZEN));
             }
-            let gene = &genome.nodes[i];
-            nodes.push(ComputeNode {
-                activation: gene.activation,
-                bias: gene.bias,
-                edges_end: edge_sources.len() as u32,
-            });
         }
-        let computed = order.len();
-        SCRATCH.set(Some(structure.into_scratch()));
-        let slot_of_id = |id: NodeId| genome.node_index(id).map_or(u32::MAX, |i| slot_of[i]);
-        let mut output_slots: Vec<u32> = genome.output_ids().map(slot_of_id).collect();
-        let modulator = if modulated {
-            output_slots.pop().map(|slot| slot as usize)
+        let nodes = layout
+            .order()
+            .iter()
+            .zip(layout.edges_end())
+            .map(|(&i, &edges_end)| {
+                let gene = &genome.nodes[i as usize];
+                ComputeNode {
+                    activation: gene.activation,
+                    bias: gene.bias,
+                    edges_end,
+                }
+            })
+            .collect();
+        let mut outputs = layout.output_slots().len();
+        let modulator = if modulated && outputs > 0 {
+            outputs -= 1;
+            Some(layout.output_slots()[outputs] as usize)
         } else {
             None
         };
@@ -206,24 +176,21 @@ impl Network {
             let gate = modulator.filter(|_| config.modulated);
             Plasticity::new(rules, &edge_weights, config, gate)
         });
-        let mut values = vec![0.0; fixed + computed];
+        let mut values = vec![0.0; fixed + layout.order().len()];
         values[genome.inputs] = bias;
-        let previous = (recurrent && stepping == Stepping::Synchronous).then(|| values.clone());
+        let previous =
+            (layout.recurrent && stepping == Stepping::Synchronous).then(|| values.clone());
         Self {
             inputs: genome.inputs,
             bias,
             values,
             nodes,
-            edge_sources,
             edge_weights,
-            outputs: vec![0.0; output_slots.len()],
-            output_slots,
+            outputs: vec![0.0; outputs],
             previous,
-            slot_ids,
-            recurrent,
             plasticity,
             modulator,
-            lanes: Vec::new(),
+            layout,
         }
     }
 
@@ -248,9 +215,10 @@ impl Network {
             }
             None => None,
         };
+        let edge_sources = self.layout.edge_sources();
         for (k, node) in self.nodes.iter().enumerate() {
             let end = node.edges_end as usize;
-            let sources = &self.edge_sources[start..end];
+            let sources = &edge_sources[start..end];
             let weights = &self.edge_weights[start..end];
             let read = previous.unwrap_or(&self.values);
             let sum = weighted_sum(node.bias, sources, weights, read);
@@ -261,12 +229,13 @@ impl Network {
             plasticity.learn(
                 self.nodes.iter().map(|n| n.edges_end as usize),
                 first,
-                &self.edge_sources,
+                self.layout.edge_sources(),
                 &mut self.edge_weights,
                 &self.values,
             );
         }
-        for (out, &slot) in self.outputs.iter_mut().zip(&self.output_slots) {
+        let slots = &self.layout.output_slots()[..self.outputs.len()];
+        for (out, &slot) in self.outputs.iter_mut().zip(slots) {
             *out = self.values.get(slot as usize).copied().unwrap_or(0.0);
         }
         &self.outputs
@@ -290,7 +259,7 @@ impl Network {
             observations.len() * width,
             "one output vector per observation"
         );
-        if self.recurrent || self.plasticity.is_some() {
+        if self.layout.recurrent || self.plasticity.is_some() {
             let each = outputs.chunks_exact_mut(width.max(1));
             for (observation, out) in observations.iter().zip(each) {
                 self.reset();
@@ -314,7 +283,13 @@ impl Network {
         outputs: &mut [f64],
     ) {
         let (first, width) = (self.inputs + 1, self.outputs.len().max(1));
-        let mut lanes = std::mem::take(&mut self.lanes);
+        // Every slot's values in the N observations (slot by slot), in this
+        // thread's memory: most networks are compiled, run once and dropped.
+        thread_local! {
+            static LANES: Cell<Vec<f64>> = const { Cell::new(Vec::new()) };
+        }
+        let mut lanes = LANES.take();
+        lanes.clear();
         lanes.resize(self.values.len() * N, 0.0);
         let (values, _) = lanes.as_chunks_mut::<N>();
         values[self.inputs] = [self.bias; N];
@@ -326,16 +301,17 @@ impl Network {
                 }
             }
             let mut start = 0usize;
+            let edge_sources = self.layout.edge_sources();
             for (k, node) in self.nodes.iter().enumerate() {
                 let end = node.edges_end as usize;
-                let sources = &self.edge_sources[start..end];
+                let sources = &edge_sources[start..end];
                 let weights = &self.edge_weights[start..end];
                 let sums = weighted_sum_lanes(node.bias, sources, weights, values);
                 values[first + k] = activate_lanes(node.activation, sums);
                 start = end;
             }
             for (l, out) in out.chunks_exact_mut(width).enumerate() {
-                for (o, &slot) in out.iter_mut().zip(&self.output_slots) {
+                for (o, &slot) in out.iter_mut().zip(self.output_slots_slice()) {
                     *o = values.get(slot as usize).map_or(0.0, |v| v[l]);
                 }
             }
@@ -349,7 +325,7 @@ impl Network {
             self.outputs
                 .copy_from_slice(&outputs[last * width..(last + 1) * width]);
         }
-        self.lanes = lanes;
+        LANES.set(lanes);
     }
 
     /// Starts a new episode: clears recurrent state (every node value back to 0,
@@ -383,7 +359,12 @@ impl Network {
 
     /// Value slot of each output [`Network::activate`] returns, in order.
     pub fn output_slots(&self) -> impl Iterator<Item = usize> + '_ {
-        self.output_slots.iter().map(|&s| s as usize)
+        self.output_slots_slice().iter().map(|&s| s as usize)
+    }
+
+    /// The layout's output slots without the modulatory one.
+    fn output_slots_slice(&self) -> &[u32] {
+        &self.layout.output_slots()[..self.outputs.len()]
     }
 
     /// Value slot of the modulatory output, when the network was compiled for
@@ -394,14 +375,14 @@ impl Network {
 
     /// Source slot of every link, in the order of [`Network::links`].
     pub fn link_sources(&self) -> &[u32] {
-        &self.edge_sources
+        self.layout.edge_sources()
     }
 
     /// Target slot of every link, in the order of [`Network::links`]
     /// (allocates: for set-up, not for every step).
     pub fn link_targets(&self) -> Vec<u32> {
         let first = self.inputs + 1;
-        let mut targets = Vec::with_capacity(self.edge_sources.len());
+        let mut targets = Vec::with_capacity(self.layout.edge_sources().len());
         let mut start = 0usize;
         for (k, node) in self.nodes.iter().enumerate() {
             let end = node.edges_end as usize;
@@ -415,7 +396,11 @@ impl Network {
     /// orders above), for lifetime modules that read activity while they change
     /// weights.
     pub fn learning_parts(&mut self) -> (&[f64], &[u32], &mut [f64]) {
-        (&self.values, &self.edge_sources, &mut self.edge_weights)
+        (
+            &self.values,
+            self.layout.edge_sources(),
+            &mut self.edge_weights,
+        )
     }
 
     /// Link weights, in the order of [`Network::links`].
@@ -446,12 +431,12 @@ impl Network {
 
     /// Number of links evaluated per step.
     pub fn connections(&self) -> usize {
-        self.edge_sources.len()
+        self.layout.edge_sources().len()
     }
 
     /// Whether any link reads a value from the previous step.
     pub fn is_recurrent(&self) -> bool {
-        self.recurrent
+        self.layout.recurrent
     }
 
     /// The current value of every slot (inputs, bias, computed nodes), for
@@ -462,7 +447,7 @@ impl Network {
 
     /// The genome node id held in each value slot.
     pub fn slot_ids(&self) -> &[NodeId] {
-        &self.slot_ids
+        self.layout.slot_ids()
     }
 
     /// The links as (source slot, target slot, weight), in evaluation order.
@@ -474,7 +459,7 @@ impl Network {
             start = node.edges_end as usize;
             range.map(move |e| {
                 (
-                    self.edge_sources[e] as usize,
+                    self.layout.edge_sources()[e] as usize,
                     first + k,
                     self.edge_weights[e],
                 )

@@ -126,6 +126,21 @@ fn one_input_one_output(conns: Vec<ConnGene>) -> Genome {
     }
 }
 
+/// Each thread caches layouts by structure; a genome that differs from a
+/// cached one only in which links are enabled must not reuse its layout.
+#[test]
+fn a_disabled_link_is_not_compiled_from_its_enabled_twins_cached_layout() {
+    let mut g = one_input_one_output(vec![link(0, 0, 2, 2.0), link(1, 1, 2, 0.5)]);
+    assert_eq!(Network::compile(&g).activate(&[1.0]), [2.5]);
+    g.conns[0].enabled = false;
+    let mut network = Network::compile(&g);
+    assert_eq!(network.connections(), 1);
+    assert_eq!(network.activate(&[1.0]), [0.5]);
+    // And a weight change alone reuses the layout with the new weight.
+    g.conns[1].weight = -1.0;
+    assert_eq!(Network::compile(&g).activate(&[1.0]), [-1.0]);
+}
+
 #[test]
 fn nodes_that_cannot_reach_an_output_are_dropped() {
     // in0 → h3 → out2, and in0 → h4 (dead end).
@@ -330,6 +345,39 @@ proptest! {
         prop_assert_eq!(batched.last_outputs(), one_by_one.last_outputs());
         let bits = |n: &Network| n.values().iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         prop_assert_eq!(bits(&batched), bits(&one_by_one));
+    }
+
+    /// Compiling reuses the layout of a genome of the same structure, cached
+    /// by this thread: the network must be the one a thread with an empty
+    /// cache compiles, whether the mutations changed weights only or also the
+    /// structure.
+    #[test]
+    fn networks_from_cached_layouts_equal_cold_compiles(
+        seed in any::<u64>(),
+        steps in 0usize..60,
+        feed_forward in any::<bool>(),
+        mutations in 0usize..4,
+    ) {
+        let g = grown_genome(seed, steps, feed_forward);
+        Network::compile(&g);
+        let mut h = g.clone();
+        let config = NeatConfig {
+            feed_forward,
+            add_node_prob: 0.1,
+            add_connection_prob: 0.1,
+            toggle_enable_prob: 0.3,
+            ..NeatConfig::default()
+        };
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 1);
+        let mut tracker = InnovationTracker::new(1000);
+        for _ in 0..mutations {
+            mutation::mutate(&mut h, &config, &mut tracker, &mut rng);
+        }
+        let warm = Network::compile(&h);
+        let cold = std::thread::spawn(move || Network::compile(&h))
+            .join()
+            .expect("compiles");
+        prop_assert_eq!(format!("{warm:?}"), format!("{cold:?}"));
     }
 
     #[test]
