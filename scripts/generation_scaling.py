@@ -4,7 +4,8 @@
 Runs `sprout bench generation --json` (XOR, one thread) at populations 150,
 1,000, 10,000 and 100,000 with one Sprout binary, or two side by side (--before
 an older build, --sprout the current one, alternating so both see the same
-machine load), prints a Markdown table of nanoseconds per genome per phase, and
+machine load; the fastest of --repeats runs counts), prints a Markdown table
+of nanoseconds per genome per phase, and
 writes a PNG of ns per genome against population on a log axis.
 
     pip install matplotlib
@@ -35,14 +36,21 @@ def main():
     p.add_argument("--populations", default="150,1000,10000,100000")
     p.add_argument("--generations", type=int, default=10)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--repeats", type=int, default=3,
+                   help="runs per build and population; the fastest is kept (the "
+                        "machine's noise only ever adds time)")
     p.add_argument("--out", default="generation-scaling.png")
     a = p.parse_args()
     populations = [int(x) for x in a.populations.split(",")]
     builds = [("before", a.before), ("after", a.sprout)] if a.before else [("sprout", a.sprout)]
     results = {name: [] for name, _ in builds}
     for n in populations:
-        for name, binary in builds:
-            r = measure(binary, n, a.generations, a.threads)
+        runs = {name: [] for name, _ in builds}
+        for _ in range(a.repeats):
+            for name, binary in builds:
+                runs[name].append(measure(binary, n, a.generations, a.threads))
+        for name, _ in builds:
+            r = min(runs[name], key=lambda run: run["ns_per_genome"])
             results[name].append(r)
             print(f"{name} population {n}: {r['ns_per_genome']:.0f} ns/genome", file=sys.stderr)
 
