@@ -307,39 +307,22 @@ fn structure_hash(genome: &Genome) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use sprout_genome::Activation;
+    use rand::SeedableRng;
+    use rand::rngs::Xoshiro256PlusPlus;
+    use sprout_genome::{Activation, InnovationTracker, NeatConfig, mutation};
 
     use super::*;
 
-    /// Input 0, bias 1, output 2 and hidden 3, with links 0→3, 3→2 and 1→2.
+    /// Two inputs, fully linked to one output, and one link split by a hidden
+    /// node.
     fn genome() -> Genome {
-        let node = |id, kind| NodeGene {
-            id,
-            kind,
-            activation: Activation::Tanh,
-            bias: 0.0,
-        };
-        let link = |innovation, source, target| ConnGene {
-            innovation,
-            source,
-            target,
-            weight: 1.0,
-            enabled: true,
-            plastic: None,
-        };
-        Genome {
-            id: 0,
-            inputs: 1,
-            outputs: 1,
-            nodes: vec![
-                node(0, NodeKind::Input),
-                node(1, NodeKind::Bias),
-                node(2, NodeKind::Output),
-                node(3, NodeKind::Hidden),
-            ],
-            conns: vec![link(0, 0, 3), link(1, 3, 2), link(2, 1, 2)],
-            module_params: Vec::new(),
-        }
+        let config = NeatConfig::default();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        let mut tracker = InnovationTracker::new(Genome::first_hidden_id(2, 1));
+        let mut g = Genome::initial(0, 2, 1, &config, &mut tracker, &mut rng);
+        mutation::add_node(&mut g, &config, &mut tracker, &mut rng);
+        assert!(g.conns.len() >= 4 && g.nodes.len() == 5, "{g:?}");
+        g
     }
 
     /// The cache trusts a key comparison, not the hash: every structural
@@ -351,14 +334,14 @@ mod tests {
         assert!(matches(&key, &g));
         let mut same = g.clone();
         same.conns[0].weight = -3.0;
-        same.nodes[3].bias = 2.0;
-        same.nodes[3].activation = Activation::Relu;
+        same.nodes[4].bias = 2.0;
+        same.nodes[4].activation = Activation::Relu;
         assert!(matches(&key, &same), "weights, biases and activations");
         let variants: [fn(&mut Genome); 5] = [
-            |g| g.conns[1].enabled = false,
-            |g| g.conns[2].source = 0,
-            |g| g.conns[0].target = 2,
-            |g| g.nodes[3].id = 4,
+            |g| g.conns[1].enabled = !g.conns[1].enabled,
+            |g| g.conns[2].source ^= 1,
+            |g| g.conns[0].target = 4,
+            |g| g.nodes[4].id += 1,
             |g| g.conns.truncate(2),
         ];
         for (i, change) in variants.iter().enumerate() {
