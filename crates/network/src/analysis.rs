@@ -11,8 +11,7 @@
 use sprout_genome::{Genome, NodeId, NodeKind};
 
 /// The working memory of an analysis, kept between compilations (see
-/// [`Structure::reusing`]) so that compiling a network allocates only the
-/// network.
+/// [`Structure::reusing`]) so that the analysis itself allocates nothing.
 #[derive(Debug, Default)]
 pub struct Scratch {
     /// The nodes that take part: outputs and the ends of expressed links

@@ -92,6 +92,10 @@ fn weighted_sum_lanes<const N: usize>(
     std::array::from_fn(|l| a[l] + b[l])
 }
 
+/// A computed node: its genes and where its links end. `edges_end` copies the
+/// layout's (`Layout::edges_end`) so that the activation loop reads one
+/// array: zipping the two measured 5–8% slower on `cargo bench -p
+/// sprout-network`.
 #[derive(Debug, Clone, Copy)]
 struct ComputeNode {
     activation: Activation,
