@@ -1,5 +1,5 @@
 //! Checkpoint size and write cost: plain RON (what Sprout wrote before) against
-//! zstd-compressed RON, for the default platformer experiment's 300 genomes after
+//! zstd-compressed RON, for the default platformer experiment's genomes (600) after
 //! 30 generations. Prints the bytes per genome of both before timing them.
 
 use std::hint::black_box;
