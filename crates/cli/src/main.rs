@@ -57,6 +57,8 @@ enum Command {
         level: levels::LevelArgs,
         #[command(flatten)]
         shot: window::ShotArgs,
+        #[command(flatten)]
+        ghosts: window::GhostArgs,
     },
     /// Play a level with the keyboard (the embedded platformer experiment's rules
     /// and first level unless told otherwise).
@@ -349,6 +351,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             headless,
             level,
             shot,
+            ghosts,
         } => {
             if headless || !window::HAS_WINDOW {
                 if !headless {
@@ -356,7 +359,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 }
                 saved::replay(&genome, &level)
             } else {
-                window::replay(&genome, &level, &shot)
+                window::replay(&genome, &level, &shot, &ghosts)
             }
         }
         Command::Play {

@@ -4,19 +4,63 @@
 
 use std::path::PathBuf;
 
-/// `--screenshot FILE --frames N`.
+/// `--screenshot FILE --frames N`, `--record FILE --frames N | --episode`, the
+/// window's size and frame rate.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct ShotArgs {
     /// Render, save a PNG of the window to this file, and exit.
     #[arg(long, value_name = "PNG")]
     pub screenshot: Option<PathBuf>,
-    /// Ticks to render before the screenshot (one tick per frame).
-    #[arg(long, default_value_t = 120, requires = "screenshot")]
+    /// Record an animated GIF of the window, frame by frame from tick 1, to
+    /// this file, and exit.
+    #[arg(long, value_name = "GIF", conflicts_with = "screenshot")]
+    pub record: Option<PathBuf>,
+    /// Ticks to render before the screenshot (one tick per frame), or frames
+    /// in the clip.
+    #[arg(long, default_value_t = 120)]
     pub frames: u32,
+    /// With --record: record until the episode on screen ends (with ghosts,
+    /// until all have ended).
+    #[arg(long, requires = "record", conflicts_with = "frames")]
+    pub episode: bool,
+    /// With --record: ticks between frames (2: 30 frames per second of play).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub stride: u32,
+    /// The window's size, WIDTHxHEIGHT (default 1280x720); the picture scales
+    /// to fit it, and the window can be resized.
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub window: Option<[u32; 2]>,
     /// Most frames per second to draw (default 30). The game runs at 60 ticks
     /// per second whatever this is; fewer frames leave more CPU to evolution.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=240))]
     pub fps: Option<u32>,
+}
+
+/// `WIDTHxHEIGHT`, each 64..=8192 pixels.
+fn parse_size(text: &str) -> Result<[u32; 2], String> {
+    let bad = || format!("`{text}` is not WIDTHxHEIGHT (like 960x540)");
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let size = [w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?];
+    if size.iter().any(|v| !(64..=8192).contains(v)) {
+        return Err(format!("`{text}`: each side must be 64 to 8192 pixels"));
+    }
+    Ok(size)
+}
+
+/// The ghost view: a whole generation playing at once.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct GhostArgs {
+    /// Start with every genome of the latest generation playing at once as
+    /// ghosts coloured by species (key G toggles). `replay` takes them from a
+    /// checkpoint (or a run directory's newest).
+    #[arg(long)]
+    pub ghosts: bool,
+    /// With --ghosts: only the K fittest.
+    #[arg(long, value_name = "K", requires = "ghosts", value_parser = clap::value_parser!(u64).range(1..))]
+    pub top: Option<u64>,
+    /// With --ghosts: only the members of this species.
+    #[arg(long, value_name = "ID", requires = "ghosts", conflicts_with = "top")]
+    pub species: Option<u64>,
 }
 
 /// `watch`'s window options.
@@ -24,6 +68,8 @@ pub struct ShotArgs {
 pub struct WatchArgs {
     #[command(flatten)]
     pub shot: ShotArgs,
+    #[command(flatten)]
+    pub ghosts: GhostArgs,
     /// Close the window once evolution stops (for scripted runs and
     /// measurements); by default it stays open, replaying the champion.
     #[arg(long)]
@@ -40,12 +86,17 @@ mod with_viewer {
     use std::path::Path;
 
     use anyhow::{Context, Result, anyhow, bail};
+    use std::sync::Arc;
+
+    use sprout_evolve::saves::{checkpoint_generation, load_checkpoint, resolve_checkpoint};
     use sprout_platformer::PlatformerTask;
+    use sprout_viewer::ghosts::{Generation, Pick, Recorder};
     use sprout_viewer::{
-        Capture, Feed, GenerationReport, Mode, Options, Outcome, PlaySetup, ReplaySetup, WatchSetup,
+        Capture, ClipLength, Feed, GenerationReport, Mode, Options, Outcome, PlaySetup,
+        ReplaySetup, WatchSetup,
     };
 
-    use super::{ShotArgs, WatchArgs};
+    use super::{GhostArgs, ShotArgs, WatchArgs};
     use crate::levels::LevelArgs;
     use sprout_evolve::{Ending, Evaluator, Local, TaskDescription};
     use sprout_lab::tasks::{self, TaskSpec};
@@ -54,31 +105,77 @@ mod with_viewer {
     use crate::stop::Stop;
 
     impl ShotArgs {
-        fn options(&self) -> Options {
+        fn options(&self, ghosts: Option<Pick>) -> Options {
+            let screenshot = self.screenshot.as_ref().map(|path| Capture::Screenshot {
+                path: path.clone(),
+                ticks: self.frames,
+            });
+            let clip = self.record.as_ref().map(|path| Capture::Clip {
+                path: path.clone(),
+                length: if self.episode {
+                    ClipLength::Episode
+                } else {
+                    ClipLength::Frames(self.frames.max(1))
+                },
+                stride: self.stride,
+            });
             Options {
-                capture: self.screenshot.as_ref().map(|path| Capture {
-                    path: path.clone(),
-                    frames: self.frames,
-                }),
+                capture: screenshot.or(clip),
+                window: self.window,
+                ghosts,
                 close_when_done: false,
                 max_fps: self.fps.map(f64::from),
             }
         }
     }
 
-    /// Prints what a screenshot captured as one JSON line.
+    impl GhostArgs {
+        fn pick(&self) -> Option<Pick> {
+            self.ghosts.then_some(match (self.top, self.species) {
+                (Some(k), _) => Pick::Top(k as usize),
+                (None, Some(id)) => Pick::Species(id),
+                (None, None) => Pick::All,
+            })
+        }
+    }
+
+    /// Prints what a screenshot or clip captured as one JSON line.
     fn print_capture(outcome: &Outcome) {
         if let Some(r) = &outcome.capture {
             let line = serde_json::json!({
-                "screenshot": r.path,
+                "capture": r.path,
                 "width": r.width,
                 "height": r.height,
                 "ticks": r.ticks,
+                "frames": r.frames,
                 "player_screen": r.player_screen,
                 "player_level": r.player_level,
+                "ghosts_visible": r.ghosts_visible,
+                "texts": r.texts,
+                "chart": r.chart,
             });
             println!("{line}");
         }
+    }
+
+    /// The checkpoint `--ghosts` replays: `path` itself, the newest of a run
+    /// directory, or the newest beside a champion file.
+    fn ghost_checkpoint(path: &Path) -> Result<std::path::PathBuf> {
+        let named = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(checkpoint_generation)
+            .is_some();
+        if named || path.is_dir() {
+            return Ok(resolve_checkpoint(path)?);
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        resolve_checkpoint(dir).with_context(|| {
+            format!(
+                "--ghosts replays a whole generation, which {} does not hold: give a checkpoint or a run directory",
+                path.display()
+            )
+        })
     }
 
     /// The platformer settings of an experiment's task, or why there are none.
@@ -146,10 +243,16 @@ mod with_viewer {
                     Some(remote) => remote.as_ref(),
                     None => &Local,
                 };
+                // Keeps each evaluated generation for the ghost view.
+                let recorder = Recorder::new(evaluator);
                 let result = pool.install(|| {
-                    prepared.evolve_with(evaluator, flag.flag(), |stats, evolution| {
+                    prepared.evolve_with(&recorder, flag.flag(), |stats, evolution| {
                         feed.publish(GenerationReport::of_generation(
-                            stats, evolution, choice, &task,
+                            stats,
+                            evolution,
+                            choice,
+                            &task,
+                            recorder.take(),
                         ));
                     })
                 });
@@ -166,7 +269,7 @@ mod with_viewer {
             .context("cannot start the evolution thread")?;
         let options = Options {
             close_when_done: args.close_when_done,
-            ..args.shot.options()
+            ..args.shot.options(args.ghosts.pick())
         };
         let shown = sprout_viewer::run(Mode::Watch(setup), options);
         stop.request();
@@ -191,7 +294,14 @@ mod with_viewer {
     }
 
     /// `sprout replay FILE` with a window.
-    pub fn replay(path: &Path, levels: &LevelArgs, shot: &ShotArgs) -> Result<()> {
+    pub fn replay(
+        path: &Path,
+        levels: &LevelArgs,
+        shot: &ShotArgs,
+        ghosts: &GhostArgs,
+    ) -> Result<()> {
+        let checkpoint = ghosts.ghosts.then(|| ghost_checkpoint(path)).transpose()?;
+        let path = checkpoint.as_deref().unwrap_or(path);
         let saved = load_saved_genome(path)?;
         let task = platformer(&saved.experiment.task, &path.display().to_string())?;
         saved.check_shape(&task)?;
@@ -211,6 +321,14 @@ mod with_viewer {
             champion.generation,
             champion.evaluation.fitness
         );
+        let generation = match checkpoint {
+            Some(file) => {
+                let evolution = load_checkpoint::<TaskSpec>(&file)?.evolution;
+                let neat = &saved.experiment.neat;
+                Some(Arc::new(Generation::of_checkpoint(&evolution, neat, &task)?))
+            }
+            None => None,
+        };
         let setup = ReplaySetup {
             genome: champion.genome.clone(),
             neat: saved.experiment.neat.clone(),
@@ -218,8 +336,10 @@ mod with_viewer {
             variations: config.variations(),
             levels,
             label,
+            generation,
         };
-        print_capture(&sprout_viewer::run(Mode::Replay(setup), shot.options())?);
+        let options = shot.options(ghosts.pick());
+        print_capture(&sprout_viewer::run(Mode::Replay(setup), options)?);
         Ok(())
     }
 
@@ -242,7 +362,7 @@ mod with_viewer {
         // A person pauses to look; MarI/O's stall rule would end the episode.
         play.rules.stall_frames = play.rules.max_ticks.max(1) * 4;
         let setup = PlaySetup { play, levels };
-        print_capture(&sprout_viewer::run(Mode::Play(setup), shot.options())?);
+        print_capture(&sprout_viewer::run(Mode::Play(setup), shot.options(None))?);
         Ok(())
     }
 }
@@ -253,7 +373,7 @@ mod without_viewer {
 
     use anyhow::{Result, bail};
 
-    use super::{ShotArgs, WatchArgs};
+    use super::{GhostArgs, ShotArgs, WatchArgs};
     use crate::levels::LevelArgs;
     use sprout_lab::SproutRequest as RunRequest;
 
@@ -270,7 +390,7 @@ mod without_viewer {
     }
 
     /// `sprout replay` with a window needs the viewer.
-    pub fn replay(_: &Path, _: &LevelArgs, _: &ShotArgs) -> Result<()> {
+    pub fn replay(_: &Path, _: &LevelArgs, _: &ShotArgs, _: &GhostArgs) -> Result<()> {
         bail!(NO_WINDOW)
     }
 

@@ -8,6 +8,8 @@ use sprout_evolve::{ChampionChoice, Evolution, GenerationStats};
 use sprout_genome::{Genome, SpeciesId};
 use sprout_platformer::{Level, PlatformerTask};
 
+use crate::ghosts::Generation;
+
 /// One species of an evaluated generation.
 #[derive(Debug, Clone)]
 pub struct SpeciesRow {
@@ -44,18 +46,34 @@ pub struct GenerationReport {
     pub champion_fitness: f64,
     /// The levels this generation played (the champion plays them in turn).
     pub levels: Vec<Arc<Level>>,
+    /// The whole generation as evaluated, for the ghost view (when recorded).
+    pub generation_members: Option<Arc<Generation>>,
 }
 
 impl GenerationReport {
     /// The report of the generation `stats` describes, from the run's state right
     /// after it: its species, the champion `choice` picks, and the levels `task`
-    /// played in it.
+    /// played in it; with `evaluated` (its genomes and fitness, from a
+    /// [`Recorder`](crate::ghosts::Recorder)), the whole generation for ghosts.
     pub fn of_generation(
         stats: &GenerationStats,
         evolution: &Evolution,
         choice: ChampionChoice,
         task: &PlatformerTask,
+        evaluated: Option<(Vec<Genome>, Vec<f64>)>,
     ) -> Self {
+        let levels = task.levels(stats.generation).to_vec();
+        // After breeding, the surviving species still list the evaluated
+        // generation's members; genomes of species that died out have none.
+        let generation_members = evaluated.map(|(genomes, fitness)| {
+            Arc::new(Generation::new(
+                stats.generation,
+                genomes,
+                fitness,
+                &evolution.population.species,
+                levels.clone(),
+            ))
+        });
         let champion = evolution
             .champion(choice)
             .expect("a generation has been evaluated");
@@ -79,7 +97,8 @@ impl GenerationReport {
                 .collect(),
             champion: champion.genome.clone(),
             champion_fitness: champion.evaluation.fitness,
-            levels: task.levels(stats.generation).to_vec(),
+            levels,
+            generation_members,
         }
     }
 }
@@ -173,6 +192,7 @@ mod tests {
                 .clone(),
             champion_fitness: best,
             levels: Vec::new(),
+            generation_members: None,
         }
     }
 

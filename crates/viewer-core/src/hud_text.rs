@@ -1,6 +1,7 @@
 //! The HUD's words: pure formatting, so it is tested without a window.
 
 use crate::feed::{GenerationReport, SpeciesRow};
+use crate::ghosts::{Ghosts, Pick};
 use crate::show::Show;
 
 /// Speeds the window can play at.
@@ -47,8 +48,62 @@ pub fn help_line(keyboard_play: bool) -> &'static str {
     if keyboard_play {
         "Left/Right move | X or Up jump | Z run | Down crouch | R restart | Space pause | H overlay | Esc quit"
     } else {
-        "Space pause | Right step | Up/Down speed (1x, 4x, max) | N next species | R restart | H overlay | Esc quit"
+        "Space pause | Right step | Up/Down speed (1x, 4x, max) | N next species | G ghosts | R restart | H overlay | Esc quit"
     }
+}
+
+/// `line` cut to at most `columns` characters: the middle gives way to `...`,
+/// so its start and its end (a file name, the numbers) stay readable.
+pub fn fit_line(line: &str, columns: usize) -> String {
+    let n = line.chars().count();
+    if n <= columns {
+        return line.to_string();
+    }
+    if columns <= 3 {
+        return ".".repeat(columns);
+    }
+    let keep = columns - 3;
+    let head = keep / 2;
+    let tail = keep - head;
+    let start: String = line.chars().take(head).collect();
+    let end: String = line.chars().skip(n - tail).collect();
+    format!("{start}...{end}")
+}
+
+/// Every line of `text` fitted to `columns` ([`fit_line`]).
+pub fn fit_lines(text: &str, columns: usize) -> String {
+    text.split('\n')
+        .map(|l| fit_line(l, columns))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What the ghost view is playing: which generation and how many, who leads,
+/// and the playback state.
+pub fn ghost_lines(ghosts: &Ghosts, speed: Speed, paused: bool) -> String {
+    let pick = match ghosts.pick() {
+        Pick::All => "all".to_string(),
+        Pick::Top(k) => format!("top {k}"),
+        Pick::Species(id) => format!("species {id}"),
+    };
+    let champion = ghosts.champion();
+    let show = &champion.show;
+    let state = if paused {
+        format!("{} (paused)", speed.label())
+    } else {
+        speed.label().to_string()
+    };
+    format!(
+        "ghosts of generation {} ({pick}): {} playing, {} alive\nfittest genome {} ({:.1}), leader {}\nlevel {}  tick {}  speed {state}",
+        ghosts.generation(),
+        ghosts.ghosts().len(),
+        ghosts.alive(),
+        champion.id,
+        champion.fitness,
+        ghosts.leader().id,
+        show.level().name(),
+        show.world().tick(),
+    )
 }
 
 /// Evolution's lines: generation, species, fitness, speed of evaluation.
@@ -145,6 +200,20 @@ mod tests {
             age: id,
             champion: Population::new(&Default::default(), 1, 1, 0).genomes[0].clone(),
         }
+    }
+
+    #[test]
+    fn long_lines_lose_their_middle_and_keep_both_ends() {
+        let label = "saves/platformer-0/champion.ron: genome 15171 (generation 50, fitness 2750.0)";
+        let fitted = fit_line(label, 40);
+        assert_eq!(fitted.chars().count(), 40);
+        assert!(fitted.starts_with("saves/platform"), "{fitted}");
+        assert!(fitted.ends_with("fitness 2750.0)"), "{fitted}");
+        assert!(fitted.contains("..."));
+        assert_eq!(fit_line("short", 40), "short");
+        assert_eq!(fit_line("abcdef", 2), "..");
+        let text = fit_lines("a\nbcdefghijkl", 5);
+        assert_eq!(text, "a\nb...l");
     }
 
     #[test]

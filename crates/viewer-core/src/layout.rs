@@ -54,6 +54,112 @@ impl LevelFrame {
     }
 }
 
+/// How the 1280×720 picture fits a window of any size: scaled uniformly to
+/// the largest size that fits, centred (the rest is letterbox). Everything is
+/// laid out in the picture's units; only this maps them to window pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    /// Window pixels per picture unit.
+    pub scale: f32,
+    /// Where the picture's top-left corner is in the window, in window pixels.
+    pub offset: [f32; 2],
+}
+
+impl Fit {
+    /// The fit for a window `width` × `height` pixels.
+    pub fn new(width: f32, height: f32) -> Fit {
+        let scale = (width / WINDOW_W).min(height / WINDOW_H).max(1e-3);
+        Fit {
+            scale,
+            offset: [
+                ((width - WINDOW_W * scale) / 2.0).floor(),
+                ((height - WINDOW_H * scale) / 2.0).floor(),
+            ],
+        }
+    }
+
+    /// The picture's size in window pixels, rounded to whole pixels.
+    pub fn size(&self) -> [u32; 2] {
+        [
+            (WINDOW_W * self.scale).round() as u32,
+            (WINDOW_H * self.scale).round() as u32,
+        ]
+    }
+
+    /// Window position of the picture point `p`.
+    pub fn to_window(&self, [x, y]: [f32; 2]) -> [f32; 2] {
+        [
+            self.offset[0] + x * self.scale,
+            self.offset[1] + y * self.scale,
+        ]
+    }
+}
+
+/// Width of one character of the HUD's font (Bevy's built-in Fira Mono: every
+/// glyph advances 0.6 em) at `font_px`.
+pub fn char_width(font_px: f32) -> f32 {
+    0.6 * font_px
+}
+
+/// A block of HUD text: where it starts, its font size and how wide it may
+/// grow before it would run into its neighbour or off the picture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextBox {
+    /// Left edge.
+    pub left: f32,
+    /// Top edge.
+    pub top: f32,
+    /// Font size in pixels.
+    pub font: f32,
+    /// Widest it may be.
+    pub width: f32,
+}
+
+impl TextBox {
+    /// Characters per line that fit.
+    pub fn columns(&self) -> usize {
+        (self.width / char_width(self.font)).floor() as usize
+    }
+}
+
+/// Left edge of the species panel (watch mode).
+pub const SPECIES_LEFT: f32 = 960.0;
+/// Gap kept between text blocks and the picture's edge.
+const GAP: f32 = 8.0;
+/// Evolution's numbers (watch mode).
+pub const EVOLUTION_TEXT: TextBox = TextBox {
+    left: 640.0,
+    top: 8.0,
+    font: 14.0,
+    width: SPECIES_LEFT - GAP - 640.0,
+};
+/// What is playing, beside the species panel (watch mode).
+pub const SHOW_TEXT_NARROW: TextBox = TextBox {
+    left: 640.0,
+    top: 66.0,
+    font: 14.0,
+    width: SPECIES_LEFT - GAP - 640.0,
+};
+/// What is playing, with the band's right half to itself (replay, play).
+pub const SHOW_TEXT_WIDE: TextBox = TextBox {
+    width: WINDOW_W - GAP - 640.0,
+    ..SHOW_TEXT_NARROW
+};
+/// The species panel.
+pub const SPECIES_TEXT: TextBox = TextBox {
+    left: SPECIES_LEFT,
+    top: 8.0,
+    font: 12.0,
+    width: WINDOW_W - GAP - SPECIES_LEFT,
+};
+/// The key help line, over the bottom of the level.
+pub const HELP_TEXT: TextBox = TextBox {
+    left: 8.0,
+    top: WINDOW_H - 30.0,
+    font: 14.0,
+    width: WINDOW_W - 2.0 * GAP,
+};
+
 /// Top-left corner of the overlay's input grid, in screen pixels.
 pub const GRID_ORIGIN: [f32; 2] = [12.0, 12.0];
 /// Largest side of the input grid on screen.
@@ -120,6 +226,37 @@ mod tests {
         // At the end the right edge of the level is the right edge of the window.
         let end = LevelFrame::new(150, 15, 149 * TILE);
         assert_eq!(end.to_screen(150 * TILE, 0)[0], WINDOW_W);
+    }
+
+    #[test]
+    fn the_picture_fits_any_window_centred_and_unstretched() {
+        let same = Fit::new(1280.0, 720.0);
+        assert_eq!((same.scale, same.offset), (1.0, [0.0, 0.0]));
+        // A 4:3 window: full width, bands above and below.
+        let fit = Fit::new(800.0, 600.0);
+        assert_eq!(fit.scale, 800.0 / 1280.0);
+        assert_eq!(fit.size(), [800, 450]);
+        assert_eq!(fit.offset, [0.0, 75.0]);
+        assert_eq!(fit.to_window([1280.0, 720.0]), [800.0, 525.0]);
+        // A wide window: full height.
+        let wide = Fit::new(2000.0, 720.0);
+        assert_eq!(wide.scale, 1.0);
+        assert_eq!(wide.to_window([0.0, 0.0]), [360.0, 0.0]);
+    }
+
+    #[test]
+    fn text_boxes_stay_in_the_band_and_clear_of_each_other() {
+        for b in [EVOLUTION_TEXT, SHOW_TEXT_NARROW, SHOW_TEXT_WIDE, SPECIES_TEXT, HELP_TEXT] {
+            assert!(b.left + b.width <= WINDOW_W, "{b:?}");
+            assert!(b.columns() >= 30, "{b:?}");
+        }
+        // Watch mode: the numbers and the show lines end before the panel.
+        assert!(EVOLUTION_TEXT.left + EVOLUTION_TEXT.width < SPECIES_TEXT.left);
+        assert!(SHOW_TEXT_NARROW.left + SHOW_TEXT_NARROW.width < SPECIES_TEXT.left);
+        // Three lines of each stay above the chart.
+        assert!(SHOW_TEXT_NARROW.top + 3.0 * 1.2 * SHOW_TEXT_NARROW.font < CHART[1]);
+        assert!(EVOLUTION_TEXT.top + 3.0 * 1.2 * EVOLUTION_TEXT.font < SHOW_TEXT_NARROW.top);
+        assert!(CHART[2] < SPECIES_TEXT.left);
     }
 
     #[test]

@@ -7,9 +7,13 @@
 //!   as evaluation plays them;
 //! - [`layout`], [`netview`]: where the level, the grid and the network go on
 //!   screen;
+//! - [`ghosts`]: a whole generation playing at once;
+//! - [`art`]: the pixel art and which frame the simulation's state shows;
 //! - [`hud_text`]: the HUD's words.
 
+pub mod art;
 pub mod feed;
+pub mod ghosts;
 pub mod hud_text;
 pub mod layout;
 pub mod netview;

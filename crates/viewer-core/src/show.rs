@@ -13,12 +13,17 @@ use std::sync::Arc;
 use sprout_evolve::{Agent, NetworkAgent};
 use sprout_genome::{Genome, NeatConfig};
 use sprout_network::Network;
+use sprout_platformer::enemies::MAX_ACTIVE;
 use sprout_platformer::{
-    Buttons, EndCause, Episode, Level, PlaySettings, VariantState, Variations, VariedAgent, World,
+    Buttons, EndCause, Enemy, Episode, Level, PlaySettings, VariantState, Variations, VariedAgent,
+    World,
 };
 
 /// Ticks the final state of an episode stays on screen.
 pub const END_PAUSE_TICKS: u32 = 60;
+
+/// Ticks a stomped enemy stays on screen, squashed.
+pub const SQUASH_TICKS: u32 = 30;
 
 /// Seed of the hidden cells of shown episodes (with the episode's number).
 const VARIANT_SEED: u64 = 0;
@@ -55,6 +60,8 @@ pub struct Show {
     buttons: Buttons,
     ended_for: u32,
     episodes: u64,
+    /// Enemies stomped within the last [`SQUASH_TICKS`], with the tick.
+    squashed: Vec<(Enemy, u32)>,
 }
 
 impl Show {
@@ -111,6 +118,7 @@ impl Show {
             buttons: Buttons::NONE,
             ended_for: 0,
             episodes: 0,
+            squashed: Vec::new(),
         };
         show.draw_variant();
         show.observe();
@@ -141,6 +149,31 @@ impl Show {
             }
             return;
         }
+        // The simulation removes a stomped enemy at once; remember where it
+        // was so the window can show it squashed for a moment.
+        let stomps = self.world().stomps();
+        let mut before = [Enemy::default(); MAX_ACTIVE];
+        let alive = self.world().enemies();
+        before[..alive.len()].copy_from_slice(alive);
+        let before = &before[..alive.len()];
+        self.advance(keys);
+        let world = self.episode.world();
+        let tick = world.tick();
+        if world.stomps() > stomps {
+            let now = world.enemies();
+            self.squashed.extend(
+                before
+                    .iter()
+                    .filter(|e| e.kind.stompable() && !now.iter().any(|n| n.spawn == e.spawn))
+                    .map(|&e| (e, tick)),
+            );
+        }
+        self.squashed
+            .retain(|&(_, at)| tick.saturating_sub(at) < SQUASH_TICKS);
+    }
+
+    /// One tick of the pilot and the simulation.
+    fn advance(&mut self, keys: Buttons) {
         match &mut self.pilot {
             Pilot::Network { agent, .. } => {
                 let agent: &mut dyn Agent = agent.as_mut();
@@ -180,6 +213,7 @@ impl Show {
         self.buttons = Buttons::NONE;
         self.ended_for = 0;
         self.episodes += 1;
+        self.squashed.clear();
         self.draw_variant();
         self.observe();
     }
@@ -197,6 +231,12 @@ impl Show {
     /// How the episode ended, if it has.
     pub fn end(&self) -> Option<EndCause> {
         self.episode.end()
+    }
+
+    /// Enemies stomped in the last [`SQUASH_TICKS`] ticks, as they stood
+    /// when stomped.
+    pub fn squashed(&self) -> impl Iterator<Item = &Enemy> {
+        self.squashed.iter().map(|(e, _)| e)
     }
 
     /// The latest observation, before any occlusion.

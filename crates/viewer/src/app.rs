@@ -14,11 +14,12 @@ use sprout_genome::{Genome, NeatConfig};
 use sprout_platformer::{Level, PlaySettings, Variations};
 
 use crate::capture::{Capture, CapturePlugin, CaptureReport, CaptureSlot};
+use crate::ghosts::{Generation, Ghosts, Pick};
 use crate::controls::{ControlsPlugin, Playback};
 use crate::error::ViewerError;
 use crate::feed::Feed;
 use crate::hud::HudPlugin;
-use crate::layout::{WINDOW_H, WINDOW_W};
+use crate::layout::{Fit, WINDOW_H, WINDOW_W};
 use crate::overlay::OverlayPlugin;
 use crate::scene::{SKY, ScenePlugin};
 use crate::show::Show;
@@ -58,6 +59,9 @@ pub struct ReplaySetup {
     pub levels: Vec<Arc<Level>>,
     /// One line saying what is replayed.
     pub label: String,
+    /// The generation G (or `--ghosts`) plays as ghosts, when the replayed
+    /// file is a checkpoint.
+    pub generation: Option<Arc<Generation>>,
 }
 
 /// `sprout play`: the keyboard on chosen levels.
@@ -89,13 +93,76 @@ pub struct Stage {
     pub play: PlaySettings,
     /// Whether a person plays.
     pub keyboard: bool,
+    /// The whole generation at once, when the ghost view is on.
+    pub ghosts: Option<Ghosts>,
+    /// Whether the ghost view is wanted (G): it starts as soon as a generation
+    /// is known.
+    pub want_ghosts: bool,
+    /// Which genomes play as ghosts.
+    pub pick: Pick,
+    /// The newest generation that can play as ghosts.
+    pub generation: Option<Arc<Generation>>,
+    /// How ghosts are compiled and which variations they play.
+    pub neat: NeatConfig,
+    /// The variations ghosts play.
+    pub variations: Variations,
+}
+
+impl Stage {
+    /// The show the overlay, the HUD and the camera follow: the champion
+    /// ghost's with ghosts on, else the show.
+    pub fn shown(&self) -> Option<&Show> {
+        match &self.ghosts {
+            Some(ghosts) => Some(&ghosts.champion().show),
+            None => self.show.as_ref(),
+        }
+    }
+
+    /// The level x (sub-pixels) the camera keeps in view: the player's, or the
+    /// leading ghost's.
+    pub fn camera_x(&self) -> Option<i32> {
+        match &self.ghosts {
+            Some(ghosts) => Some(ghosts.leader().show.world().player().center().0),
+            None => self.show.as_ref().map(|s| s.world().player().center().0),
+        }
+    }
+
+    /// Starts the ghost view on the newest generation when it is wanted and
+    /// the ghosts on screen are done (or there are none); stops it when not
+    /// wanted.
+    pub fn refresh_ghosts(&mut self) {
+        if !self.want_ghosts {
+            self.ghosts = None;
+            return;
+        }
+        let Some(generation) = self.generation.as_ref() else {
+            return;
+        };
+        let stale = self.ghosts.as_ref().is_none_or(|g| {
+            g.ended() && (g.generation() != generation.number || g.pick() != self.pick)
+        });
+        if stale {
+            self.ghosts = Ghosts::new(generation, self.pick, self.play, self.variations, &self.neat);
+            if self.ghosts.is_none() {
+                // The species picked died out: show the whole generation.
+                self.pick = Pick::All;
+                self.ghosts =
+                    Ghosts::new(generation, self.pick, self.play, self.variations, &self.neat);
+            }
+        }
+    }
 }
 
 /// How the window runs.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Take one screenshot after N ticks, then exit.
+    /// Take a screenshot or record a clip, then exit.
     pub capture: Option<Capture>,
+    /// The window's size in pixels (default 1280×720); it can be resized, and
+    /// the picture scales to fit.
+    pub window: Option<[u32; 2]>,
+    /// Start with the ghost view on (`--ghosts`), with these genomes.
+    pub ghosts: Option<Pick>,
     /// Watch mode: close the window once evolution has stopped.
     pub close_when_done: bool,
     /// Most frames per second drawn ([`DEFAULT_FPS`] when `None`).
@@ -154,9 +221,12 @@ fn log_frame(log: Res<FrameLog>, playback: Res<Playback>) {
 pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
     let Options {
         capture,
+        window,
+        ghosts,
         close_when_done,
         max_fps,
     } = options;
+    let [width, height] = window.unwrap_or([WINDOW_W as u32, WINDOW_H as u32]);
     let frame = Duration::from_secs_f64(1.0 / max_fps.unwrap_or(DEFAULT_FPS).clamp(1.0, 1000.0));
     check_display()?;
     let title = match &mode {
@@ -170,8 +240,8 @@ pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title,
-                    resolution: (WINDOW_W as u32, WINDOW_H as u32).into(),
-                    resizable: false,
+                    resolution: (width, height).into(),
+                    resizable: true,
                     ..default()
                 }),
                 ..default()
@@ -187,17 +257,20 @@ pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
         last: Instant::now(),
     })
     .add_systems(Last, pace_frames)
+    .add_systems(PreUpdate, fit_window)
     .insert_resource(Time::<Fixed>::from_hz(60.0))
     .init_resource::<Playback>()
     .add_plugins((ScenePlugin, OverlayPlugin, HudPlugin, ControlsPlugin));
 
-    let stage = match mode {
+    let mut stage = match mode {
         Mode::Watch(setup) => {
             let stage = Stage {
                 show: None,
                 label: "waiting for the first champion".into(),
                 play: setup.play,
-                keyboard: false,
+                neat: setup.neat.clone(),
+                variations: setup.variations,
+                ..Stage::default()
             };
             app.insert_resource(WatchState::new(setup, close_when_done))
                 .add_plugins(WatchPlugin);
@@ -213,15 +286,24 @@ pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
             )),
             label: setup.label,
             play: setup.play,
-            keyboard: false,
+            generation: setup.generation,
+            neat: setup.neat,
+            variations: setup.variations,
+            ..Stage::default()
         },
         Mode::Play(setup) => Stage {
             show: Some(Show::keyboard(setup.play, setup.levels)),
             label: "you play".into(),
             play: setup.play,
             keyboard: true,
+            ..Stage::default()
         },
     };
+    if let Some(pick) = ghosts {
+        stage.want_ghosts = true;
+        stage.pick = pick;
+        stage.refresh_ghosts();
+    }
     app.insert_resource(stage);
 
     let slot: CaptureSlot = Arc::new(Mutex::new(None));
@@ -252,6 +334,42 @@ pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
         None => None,
     };
     Ok(outcome)
+}
+
+/// Sizes the camera's viewport to the largest 16:9 rectangle the window holds
+/// (centred) and scales the UI with it, so the 1280×720 layout fits any window
+/// without stretching or cutting.
+fn fit_window(
+    window: Single<&Window>,
+    mut camera: Single<&mut Camera>,
+    mut ui_scale: ResMut<UiScale>,
+) {
+    let size = window.physical_size();
+    if size.x == 0 || size.y == 0 {
+        return; // minimised
+    }
+    let fit = Fit::new(size.x as f32, size.y as f32);
+    let [w, h] = fit.size();
+    let (position, size) = (
+        UVec2::new(fit.offset[0] as u32, fit.offset[1] as u32),
+        UVec2::new(w.max(1), h.max(1)),
+    );
+    let current = camera
+        .viewport
+        .as_ref()
+        .map(|v| (v.physical_position, v.physical_size));
+    if current != Some((position, size)) {
+        camera.viewport = Some(bevy::camera::Viewport {
+            physical_position: position,
+            physical_size: size,
+            ..default()
+        });
+    }
+    // UI lengths are logical pixels of the camera's viewport.
+    let scale = fit.scale / window.scale_factor();
+    if (ui_scale.0 - scale).abs() > 1e-6 {
+        ui_scale.0 = scale;
+    }
 }
 
 /// Fails early, with a clear message, where no window can open.

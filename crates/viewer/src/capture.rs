@@ -1,48 +1,96 @@
-//! `--screenshot FILE --frames N`: run N ticks at exactly one tick per frame,
-//! capture the window, write the PNG atomically and exit, reporting where the
-//! simulation put the player.
+//! Pictures of the window, deterministic frame by frame: the app runs exactly
+//! one tick per frame, so frame N shows tick N whatever the machine.
+//!
+//! - `--screenshot FILE --frames N`: run N ticks, capture the window, write the
+//!   PNG atomically and exit, reporting where the simulation put the player and
+//!   where each HUD text ended up.
+//! - `--record FILE.gif --frames N | --episode`: capture every `stride`-th tick
+//!   from tick 1 (N frames, or until the episode on screen ends) into an
+//!   animated GIF, written to a temporary file and renamed when complete.
 
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use image::codecs::gif::{GifEncoder, Repeat};
+use image::{Delay, RgbaImage};
 
 use crate::app::Stage;
 use crate::controls::Playback;
+use crate::hud::HudText;
+use crate::layout::{CHART, Fit};
 use crate::scene::player_on_screen;
+use crate::watch::WatchState;
 
-/// A screenshot request.
+/// How long a clip runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClipLength {
+    /// This many frames.
+    Frames(u32),
+    /// Until the episode on screen ends (all ghosts, with ghosts on), at most
+    /// [`MAX_CLIP_FRAMES`].
+    Episode,
+}
+
+/// Most frames a clip holds.
+pub const MAX_CLIP_FRAMES: u32 = 20_000;
+
+/// What to capture.
 #[derive(Debug, Clone)]
-pub struct Capture {
-    /// Where the PNG goes.
-    pub path: PathBuf,
-    /// Ticks to run before capturing.
-    pub frames: u32,
+pub enum Capture {
+    /// One PNG after `ticks` ticks.
+    Screenshot {
+        /// Where the PNG goes.
+        path: PathBuf,
+        /// Ticks to run first.
+        ticks: u32,
+    },
+    /// An animated GIF.
+    Clip {
+        /// Where the GIF goes.
+        path: PathBuf,
+        /// How many frames.
+        length: ClipLength,
+        /// Ticks between frames (2: 30 frames per second of game time).
+        stride: u32,
+    },
 }
 
 /// What was captured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaptureReport {
-    /// The PNG written.
+    /// The file written.
     pub path: PathBuf,
     /// Image width in pixels.
     pub width: u32,
     /// Image height in pixels.
     pub height: u32,
-    /// Ticks simulated before the capture.
+    /// Ticks simulated before the (last) capture.
     pub ticks: u64,
+    /// Frames in the file (1 for a screenshot).
+    pub frames: u32,
     /// The player's centre in window pixels (origin top-left), if a show was
     /// playing.
     pub player_screen: Option<[f32; 2]>,
     /// The player's centre in the simulation, in level sub-pixels.
     pub player_level: Option<[i32; 2]>,
+    /// Ghosts drawn (not dead) at the capture.
+    pub ghosts_visible: usize,
+    /// Each HUD text block with something in it, as (left, top, right,
+    /// bottom) window pixels.
+    pub texts: Vec<[f32; 4]>,
+    /// The fitness chart's box in window pixels (watch mode).
+    pub chart: Option<[f32; 4]>,
 }
 
 /// Where the capture's outcome is handed back to [`crate::run`].
 pub type CaptureSlot = Arc<Mutex<Option<Result<CaptureReport, String>>>>;
 
-/// Takes one screenshot after N ticks, then exits.
+/// Captures as asked, then exits.
 pub struct CapturePlugin {
     capture: Capture,
     slot: CaptureSlot,
@@ -55,78 +103,289 @@ impl CapturePlugin {
     }
 }
 
+/// A clip being written: frames arrive from the GPU one by one, possibly out
+/// of order; they are encoded in order.
+struct ClipWriter {
+    encoder: Option<GifEncoder<BufWriter<File>>>,
+    temp: PathBuf,
+    stride: u32,
+    pending: BTreeMap<u32, RgbaImage>,
+    encoded: u32,
+    size: [u32; 2],
+    error: Option<String>,
+}
+
+impl ClipWriter {
+    fn create(path: &Path, stride: u32) -> Result<ClipWriter, String> {
+        let temp = temp_path(path);
+        let file = File::create(&temp).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+        let mut encoder = GifEncoder::new_with_speed(BufWriter::new(file), 10);
+        encoder
+            .set_repeat(Repeat::Infinite)
+            .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+        Ok(ClipWriter {
+            encoder: Some(encoder),
+            temp,
+            stride,
+            pending: BTreeMap::new(),
+            encoded: 0,
+            size: [0, 0],
+            error: None,
+        })
+    }
+
+    /// Takes frame `index` and encodes every frame now in order.
+    fn add(&mut self, index: u32, frame: RgbaImage) {
+        self.pending.insert(index, frame);
+        while let Some(frame) = self.pending.remove(&self.encoded) {
+            self.size = [frame.width(), frame.height()];
+            // Game time is 60 ticks per second, a GIF counts in hundredths:
+            // frame k lasts until round((k+1)·stride·100/60), so the clip keeps
+            // the game's pace without drifting.
+            let k = u64::from(self.encoded);
+            let at = |k: u64| (k * u64::from(self.stride) * 100 + 30) / 60;
+            let centis = (at(k + 1) - at(k)).max(2) as u32;
+            let delay = Delay::from_numer_denom_ms(centis * 10, 1);
+            if let Some(encoder) = self.encoder.as_mut()
+                && let Err(e) = encoder.encode_frame(image::Frame::from_parts(frame, 0, 0, delay))
+            {
+                self.error.get_or_insert(format!("cannot encode the clip: {e}"));
+            }
+            self.encoded += 1;
+        }
+    }
+
+    /// Closes the file and moves it into place.
+    fn finish(&mut self, path: &Path) -> Result<(), String> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        // Dropping the encoder writes the GIF trailer and flushes.
+        drop(self.encoder.take());
+        std::fs::rename(&self.temp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+}
+
 #[derive(Resource)]
 struct CaptureState {
     capture: Capture,
     slot: CaptureSlot,
-    requested: bool,
+    /// Frames asked of the GPU so far.
+    requested: u32,
+    /// No more frames will be asked for.
+    done_requesting: bool,
+    clip: Option<Arc<Mutex<ClipWriter>>>,
 }
 
 impl Plugin for CapturePlugin {
     fn build(&self, app: &mut App) {
+        let clip = match &self.capture {
+            Capture::Clip { path, stride, .. } => match ClipWriter::create(path, *stride) {
+                Ok(writer) => Some(Arc::new(Mutex::new(writer))),
+                Err(e) => {
+                    *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Err(e));
+                    app.add_systems(Startup, |mut exit: MessageWriter<AppExit>| {
+                        exit.write(AppExit::error());
+                    });
+                    None
+                }
+            },
+            Capture::Screenshot { .. } => None,
+        };
         app.insert_resource(CaptureState {
             capture: self.capture.clone(),
             slot: self.slot.clone(),
-            requested: false,
+            requested: 0,
+            done_requesting: false,
+            clip,
         })
-        .add_systems(Update, request);
+        .add_systems(PostUpdate, request.after(bevy::ui::UiSystems::Layout));
     }
 }
 
+/// What the report says besides the file: the player and the HUD's boxes.
+#[allow(clippy::type_complexity)]
+fn describe(
+    stage: &Stage,
+    window: &Window,
+    texts: &Query<(&ComputedNode, &UiGlobalTransform), With<HudText>>,
+    watch: bool,
+) -> CaptureReport {
+    let size = window.physical_size();
+    let fit = Fit::new(size.x as f32, size.y as f32);
+    let boxes = texts
+        .iter()
+        .filter(|(node, _)| node.size().x > 0.0 && node.size().y > 0.0)
+        .map(|(node, transform)| {
+            let center = transform.translation;
+            let half = node.size() / 2.0;
+            [
+                center.x - half.x,
+                center.y - half.y,
+                center.x + half.x,
+                center.y + half.y,
+            ]
+        })
+        .collect();
+    let chart = watch.then(|| {
+        let [l, t, r, b] = CHART;
+        let [l, t] = fit.to_window([l, t]);
+        let [r, b] = fit.to_window([r, b]);
+        [l, t, r, b]
+    });
+    CaptureReport {
+        path: PathBuf::new(),
+        width: size.x,
+        height: size.y,
+        ticks: 0,
+        frames: 0,
+        player_screen: player_on_screen(stage).map(|p| fit.to_window(p)),
+        player_level: stage.shown().map(|s| {
+            let (x, y) = s.world().player().center();
+            [x, y]
+        }),
+        ghosts_visible: stage
+            .ghosts
+            .as_ref()
+            .map_or(0, |g| g.ghosts().iter().filter(|g| !g.dead()).count()),
+        texts: boxes,
+        chart,
+    }
+}
+
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn request(
     mut commands: Commands,
     mut state: ResMut<CaptureState>,
     mut playback: ResMut<Playback>,
     stage: Res<Stage>,
+    window: Single<&Window>,
+    texts: Query<(&ComputedNode, &UiGlobalTransform), With<HudText>>,
+    watch: Option<Res<WatchState>>,
 ) {
-    if state.requested || playback.ticks < u64::from(state.capture.frames) {
+    if state.done_requesting {
         return;
     }
-    // Freeze the picture: what is drawn this frame is what gets captured.
-    playback.paused = true;
-    state.requested = true;
-    let path = state.capture.path.clone();
+    let mut report = describe(&stage, &window, &texts, watch.is_some());
+    report.ticks = playback.ticks;
     let slot = state.slot.clone();
-    let ticks = playback.ticks;
-    let player_screen = stage.show.as_ref().map(player_on_screen);
-    let player_level = stage.show.as_ref().map(|s| {
-        let (x, y) = s.world().player().center();
-        [x, y]
+    match state.capture.clone() {
+        Capture::Screenshot { path, ticks } => {
+            if playback.ticks < u64::from(ticks) {
+                return;
+            }
+            // Freeze the picture: what is drawn this frame is what gets captured.
+            playback.paused = true;
+            state.done_requesting = true;
+            report.path = path.clone();
+            report.frames = 1;
+            commands.spawn(Screenshot::primary_window()).observe(
+                move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+                    let result = save_png(&captured.image, &path).map(|(width, height)| {
+                        CaptureReport {
+                            width,
+                            height,
+                            ..report.clone()
+                        }
+                    });
+                    finish(&slot, result, &mut exit);
+                },
+            );
+        }
+        Capture::Clip {
+            path,
+            length,
+            stride,
+        } => {
+            // Frames at ticks 1, 1 + stride, 1 + 2·stride, …
+            let due = 1 + u64::from(state.requested) * u64::from(stride);
+            if playback.ticks < due {
+                return;
+            }
+            let Some(writer) = state.clip.clone() else {
+                return;
+            };
+            let index = state.requested;
+            state.requested += 1;
+            let ended = stage
+                .ghosts
+                .as_ref()
+                .map_or_else(|| stage.shown().is_some_and(|s| s.end().is_some()), |g| g.ended());
+            let last = match length {
+                ClipLength::Frames(n) => state.requested >= n,
+                ClipLength::Episode => ended || state.requested >= MAX_CLIP_FRAMES,
+            };
+            state.done_requesting = last;
+            let total = last.then_some(state.requested);
+            if last {
+                playback.paused = true;
+            }
+            report.path = path.clone();
+            commands.spawn(Screenshot::primary_window()).observe(
+                move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+                    let mut clip = writer.lock().unwrap_or_else(|e| e.into_inner());
+                    match rgba(&captured.image) {
+                        Ok(frame) => clip.add(index, frame),
+                        Err(e) => {
+                            clip.error.get_or_insert(e);
+                        }
+                    }
+                    // The last frame asked for is the last one encoded.
+                    if let Some(total) = total
+                        && clip.encoded == total
+                    {
+                        let [width, height] = clip.size;
+                        let result = clip.finish(&path).map(|()| CaptureReport {
+                            width,
+                            height,
+                            frames: total,
+                            ..report.clone()
+                        });
+                        finish(&slot, result, &mut exit);
+                    }
+                },
+            );
+        }
+    }
+}
+
+/// Hands the outcome back and closes the app.
+fn finish(
+    slot: &CaptureSlot,
+    result: Result<CaptureReport, String>,
+    exit: &mut MessageWriter<AppExit>,
+) {
+    let ok = result.is_ok();
+    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+    exit.write(if ok {
+        AppExit::Success
+    } else {
+        AppExit::error()
     });
-    commands.spawn(Screenshot::primary_window()).observe(
-        move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
-            let result = save_png(&captured.image, &path).map(|(width, height)| CaptureReport {
-                path: path.clone(),
-                width,
-                height,
-                ticks,
-                player_screen,
-                player_level,
-            });
-            let ok = result.is_ok();
-            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-            exit.write(if ok {
-                AppExit::Success
-            } else {
-                AppExit::error()
-            });
-        },
-    );
+}
+
+fn rgba(image: &Image) -> Result<RgbaImage, String> {
+    Ok(image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|e| format!("cannot read the window's pixels: {e}"))?
+        .to_rgba8())
+}
+
+/// `.NAME.tmp` beside `path`.
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "capture".into());
+    path.with_file_name(format!(".{name}.tmp"))
 }
 
 /// Writes `image` as an RGB PNG through a temporary file and a rename, so a
 /// reader never sees half a file. Returns its size.
 fn save_png(image: &Image, path: &Path) -> Result<(u32, u32), String> {
-    let rgb = image
-        .clone()
-        .try_into_dynamic()
-        .map_err(|e| format!("cannot read the window's pixels: {e}"))?
-        .to_rgb8();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "screenshot".into());
-    let temp = path.with_file_name(format!(".{name}.tmp"));
+    let rgb = image::DynamicImage::ImageRgba8(rgba(image)?).to_rgb8();
+    let temp = temp_path(path);
     rgb.save_with_format(&temp, image::ImageFormat::Png)
         .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
     std::fs::rename(&temp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;

@@ -1,5 +1,5 @@
-//! Keys and playback: pause, single step, speed, overlay, restart, quit; and the
-//! fixed-step system that advances the show.
+//! Keys and playback: pause, single step, speed, ghosts, overlay, restart,
+//! quit; and the fixed-step system that advances the show (or the ghosts).
 
 use std::time::{Duration, Instant};
 
@@ -55,13 +55,22 @@ fn held_buttons(keys: &ButtonInput<KeyCode>) -> Buttons {
     held
 }
 
+/// One tick of whatever plays: the ghosts, or the show (with the keys held).
+fn tick(stage: &mut Stage, held: Buttons) {
+    match (stage.ghosts.as_mut(), stage.show.as_mut()) {
+        (Some(ghosts), _) => ghosts.step(),
+        (None, Some(show)) => show.step(held),
+        (None, None) => {}
+    }
+}
+
 /// One 60 Hz step: 1, 4, or as many ticks as fit the budget.
 fn advance(
     mut playback: ResMut<Playback>,
     mut stage: ResMut<Stage>,
     keys: Res<ButtonInput<KeyCode>>,
 ) {
-    if playback.paused {
+    if playback.paused || (stage.show.is_none() && stage.ghosts.is_none()) {
         return;
     }
     let held = if stage.keyboard {
@@ -69,32 +78,29 @@ fn advance(
     } else {
         Buttons::NONE
     };
-    let Some(show) = stage.show.as_mut() else {
-        return;
-    };
     let mut ran = 0u64;
     match playback.speed {
         Speed::One | Speed::Four => {
             let n = if playback.speed == Speed::One { 1 } else { 4 };
             for _ in 0..n {
-                show.step(held);
+                tick(&mut stage, held);
             }
             ran += n;
         }
         Speed::Max => {
+            // A tick of hundreds of ghosts is long: check the clock after each.
             let start = Instant::now();
             while start.elapsed() < MAX_SPEED_BUDGET {
-                for _ in 0..16 {
-                    show.step(held);
-                }
-                ran += 16;
+                tick(&mut stage, held);
+                ran += 1;
             }
         }
     }
     playback.ticks += ran;
+    stage.refresh_ghosts();
 }
 
-/// Space, arrows, H, R and Esc (N belongs to watch mode).
+/// Space, arrows, G, H, R and Esc (N belongs to watch mode).
 fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     mut playback: ResMut<Playback>,
@@ -110,10 +116,16 @@ fn keys(
     if keys.just_pressed(KeyCode::KeyH) {
         playback.hide_overlay = !playback.hide_overlay;
     }
-    if keys.just_pressed(KeyCode::KeyR)
-        && let Some(show) = stage.show.as_mut()
-    {
-        show.restart();
+    if keys.just_pressed(KeyCode::KeyG) && !stage.keyboard {
+        stage.want_ghosts = !stage.want_ghosts;
+        stage.refresh_ghosts();
+    }
+    if keys.just_pressed(KeyCode::KeyR) {
+        if let Some(ghosts) = stage.ghosts.as_mut() {
+            ghosts.restart();
+        } else if let Some(show) = stage.show.as_mut() {
+            show.restart();
+        }
     }
     if stage.keyboard {
         // The arrows move the player.
@@ -128,10 +140,8 @@ fn keys(
     if keys.just_pressed(KeyCode::ArrowRight) {
         // A single step pauses first, so the tick can be looked at.
         playback.paused = true;
-        if let Some(show) = stage.show.as_mut() {
-            show.step(Buttons::NONE);
-            playback.ticks += 1;
-        }
+        tick(&mut stage, Buttons::NONE);
+        playback.ticks += 1;
     }
 }
 

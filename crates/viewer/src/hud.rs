@@ -6,8 +6,10 @@ use bevy::text::FontSize;
 
 use crate::app::Stage;
 use crate::controls::Playback;
-use crate::hud_text::{evolution_lines, help_line, show_lines, species_panel};
-use crate::layout::CHART;
+use crate::hud_text::{evolution_lines, fit_lines, ghost_lines, help_line, show_lines, species_panel};
+use crate::layout::{
+    CHART, EVOLUTION_TEXT, HELP_TEXT, SHOW_TEXT_NARROW, SHOW_TEXT_WIDE, SPECIES_TEXT, TextBox,
+};
 use crate::scene::to_world;
 use crate::watch::{Focus, WatchState};
 
@@ -24,65 +26,61 @@ impl Plugin for HudPlugin {
     }
 }
 
+/// A block of HUD text; screenshots report where each one ended up.
+#[derive(Component)]
+pub struct HudText;
+
 #[derive(Component)]
 struct EvolutionText;
 
 #[derive(Component)]
-struct ShowText;
+struct ShowText(TextBox);
 
 #[derive(Component)]
 struct SpeciesText;
 
-fn text_node(left: f32, top: f32) -> Node {
-    Node {
-        position_type: PositionType::Absolute,
-        left: Val::Px(left),
-        top: Val::Px(top),
-        ..default()
-    }
+/// A text block of `layout`'s place and size, in `color`.
+fn text_block(layout: TextBox, text: impl Into<String>, color: Color) -> impl Bundle {
+    (
+        HudText,
+        Text::new(text),
+        TextFont {
+            font_size: FontSize::Px(layout.font),
+            ..default()
+        },
+        TextColor(color),
+        Node {
+            position_type: PositionType::Absolute,
+            left: Val::Px(layout.left),
+            top: Val::Px(layout.top),
+            ..default()
+        },
+    )
 }
 
-fn font(size: f32) -> TextFont {
-    TextFont {
-        font_size: FontSize::Px(size),
-        ..default()
-    }
-}
-
-fn setup(mut commands: Commands, stage: Res<Stage>) {
+fn setup(mut commands: Commands, stage: Res<Stage>, watch: Option<Res<WatchState>>) {
     commands.spawn((
         EvolutionText,
-        Text::new(""),
-        font(16.0),
-        TextColor(Color::WHITE),
-        text_node(640.0, 8.0),
+        text_block(EVOLUTION_TEXT, "", Color::WHITE),
     ));
+    // Beside the species panel in watch mode; the band's right half otherwise.
+    let show_box = if watch.is_some() {
+        SHOW_TEXT_NARROW
+    } else {
+        SHOW_TEXT_WIDE
+    };
     commands.spawn((
-        ShowText,
-        Text::new(""),
-        font(14.0),
-        TextColor(Color::srgb(0.8, 0.85, 1.0)),
-        text_node(640.0, 66.0),
+        ShowText(show_box),
+        text_block(show_box, "", Color::srgb(0.8, 0.85, 1.0)),
     ));
     commands.spawn((
         SpeciesText,
-        Text::new(""),
-        font(12.0),
-        TextColor(Color::srgb(0.85, 0.9, 0.85)),
-        text_node(960.0, 8.0),
+        text_block(SPECIES_TEXT, "", Color::srgb(0.85, 0.9, 0.85)),
     ));
+    let help = fit_lines(help_line(stage.keyboard), HELP_TEXT.columns());
     commands.spawn((
-        Text::new(help_line(stage.keyboard)),
-        font(14.0),
-        TextColor(Color::WHITE),
+        text_block(HELP_TEXT, help, Color::WHITE),
         BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.55)),
-        Node {
-            position_type: PositionType::Absolute,
-            left: Val::Px(8.0),
-            bottom: Val::Px(6.0),
-            padding: UiRect::all(Val::Px(4.0)),
-            ..default()
-        },
     ));
 }
 
@@ -95,23 +93,33 @@ fn update_text(
         &mut Text,
         (With<EvolutionText>, Without<ShowText>, Without<SpeciesText>),
     >,
-    mut shown: Single<&mut Text, (With<ShowText>, Without<EvolutionText>, Without<SpeciesText>)>,
+    mut shown: Single<
+        (&mut Text, &ShowText),
+        (Without<EvolutionText>, Without<SpeciesText>),
+    >,
     mut species: Single<&mut Text, (With<SpeciesText>, Without<EvolutionText>, Without<ShowText>)>,
 ) {
-    let show = show_lines(
-        &stage.label,
-        stage.show.as_ref(),
-        playback.speed,
-        playback.paused,
-    );
-    set(&mut shown, show);
+    let show = match &stage.ghosts {
+        Some(ghosts) => ghost_lines(ghosts, playback.speed, playback.paused),
+        None => show_lines(
+            &stage.label,
+            stage.show.as_ref(),
+            playback.speed,
+            playback.paused,
+        ),
+    };
+    let (text, ShowText(layout)) = &mut *shown;
+    set(text, fit_lines(&show, layout.columns()));
     let Some(watch) = watch else {
         return;
     };
     let snapshot = watch.snapshot.as_ref();
     let report = snapshot.and_then(|s| s.latest.as_deref());
     let ended = snapshot.and_then(|s| s.ended.as_deref());
-    set(&mut evolution, evolution_lines(report, ended));
+    set(
+        &mut evolution,
+        fit_lines(&evolution_lines(report, ended), EVOLUTION_TEXT.columns()),
+    );
     let focus = match watch.focus {
         Focus::Champion => None,
         Focus::Species(id) => Some(id),
@@ -119,7 +127,7 @@ fn update_text(
     let panel = report.map_or_else(String::new, |r| {
         species_panel(&r.species, focus, SPECIES_ROWS)
     });
-    set(&mut species, panel);
+    set(&mut species, fit_lines(&panel, SPECIES_TEXT.columns()));
 }
 
 /// Writes `text` only when it changed, so the text is not laid out every frame.

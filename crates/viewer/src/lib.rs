@@ -6,8 +6,10 @@
 //! exactly as evaluation plays it, the [`layout`] and [`netview`] geometry and the
 //! [`hud_text`]. This crate is the rendering half, a Bevy app ([`run`]): the simulation steps in
 //! `FixedUpdate` at 60 Hz (1×, 4× or as fast as a frame allows), sprites and
-//! gizmos draw the level, the MarI/O overlay and the HUD in `Update`, and
-//! `--screenshot` captures a frame deterministically. Evolution never runs
+//! gizmos draw the level (pixel art from [`art`]), the ghosts of a whole
+//! generation ([`ghosts`]), the MarI/O overlay and the HUD in `Update`; the
+//! 1280×720 picture scales to any window size; `--screenshot` and `--record`
+//! capture frames deterministically. Evolution never runs
 //! inside the app: it runs on worker threads and posts to a [`Feed`].
 
 // Bevy systems name their parameters `Res<T>`, `Query<…>`, `Commands`: spelling
@@ -23,12 +25,11 @@ mod overlay;
 mod scene;
 mod watch;
 
-pub use sprout_viewer_core::{feed, hud_text, layout, netview, show};
+pub use sprout_viewer_core::{art, feed, ghosts, hud_text, layout, netview, show};
 
 pub use app::{
     DEFAULT_FPS, Mode, Options, Outcome, PlaySetup, ReplaySetup, WatchSetup, check_display, run,
 };
-pub use capture::{Capture, CaptureReport};
+pub use capture::{Capture, CaptureReport, ClipLength, MAX_CLIP_FRAMES};
 pub use error::ViewerError;
-pub use scene::PLAYER_COLOR;
 pub use sprout_viewer_core::{Feed, GenerationReport, SpeciesRow};

@@ -116,7 +116,7 @@ fn relayout(
     for mut v in &mut parts {
         v.set_if_neq(visible);
     }
-    let network = stage.show.as_ref().and_then(|s| s.network());
+    let network = stage.shown().and_then(|s| s.network());
     let id = network.map(|(genome, _)| genome.id);
     if id == layout.genome {
         return;
@@ -148,7 +148,7 @@ fn draw_grid(
     mut gizmos: Gizmos,
     mut cells: Query<(&GridCell, &mut Sprite)>,
 ) {
-    let Some(show) = stage.show.as_ref() else {
+    let Some(show) = stage.shown() else {
         return;
     };
     if !playback.hide_overlay {
@@ -196,7 +196,7 @@ fn draw_network(
     mut gizmos: Gizmos,
     mut dots: Query<(&NodeDot, &mut Sprite)>,
 ) {
-    let (Some(show), Some(view)) = (stage.show.as_ref(), layout.view.as_ref()) else {
+    let (Some(show), Some(view)) = (stage.shown(), layout.view.as_ref()) else {
         return;
     };
     let Some((_, network)) = show.network() else {
@@ -226,7 +226,7 @@ fn draw_network(
 }
 
 fn draw_buttons(stage: Res<Stage>, mut boxes: Query<(&ButtonBox, &mut Sprite)>) {
-    let held = stage.show.as_ref().map_or(Buttons::NONE, |s| s.buttons());
+    let held = stage.shown().map_or(Buttons::NONE, |s| s.buttons());
     for (button, mut sprite) in &mut boxes {
         sprite.color = if held.contains(BUTTON_BITS[button.0]) {
             Color::srgb(1.0, 0.85, 0.1)

@@ -1,42 +1,76 @@
-//! The level, the player and the enemies, drawn from the exact simulation state.
-//! Tiles are spawned once per level under a root that scrolls; actors are placed
-//! every frame.
+//! The level, the player, the enemies and the ghosts, drawn with the pixel art
+//! of [`art`](crate::art) from the exact simulation state. The art becomes two
+//! textures at start-up (the atlas, and a grey copy that ghosts tint by
+//! species), sampled nearest-neighbour so pixels stay crisp. Tiles are spawned
+//! once per level under a root that scrolls; the backdrop's props scroll slower
+//! (parallax); actors are placed every frame.
 
 use std::sync::Arc;
 
+use bevy::asset::RenderAssetUsages;
+use bevy::camera::ScalingMode;
 use bevy::core_pipeline::tonemapping::Tonemapping;
+use bevy::image::ImageSampler;
 use bevy::prelude::*;
-use sprout_platformer::enemies::{ENEMY_H, ENEMY_W, MAX_ACTIVE};
-use sprout_platformer::physics::{PLAYER_H, PLAYER_W};
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use sprout_platformer::enemies::{ENEMY_H, MAX_ACTIVE};
 use sprout_platformer::units::{PX, TILE_PX};
-use sprout_platformer::{EnemyKind, Level, Tile};
+use sprout_platformer::{Enemy, Level};
 
 use crate::app::Stage;
+use crate::art::{self, Art, CELL, Frame, Prop};
+use crate::ghosts::species_color;
 use crate::layout::{BAND_H, LevelFrame, WINDOW_H, WINDOW_W};
 
-/// The player's colour; the screenshot test looks for it.
-pub const PLAYER_COLOR: Color = Color::srgb(0.9, 0.08, 0.08);
 /// The sky: the clear colour, so the largest area costs no extra pass.
-pub const SKY: Color = Color::srgb(0.42, 0.56, 0.96);
+pub const SKY: Color = Color::srgb(0.416, 0.557, 0.961);
 /// Behind the overlay and the HUD.
 const BAND: Color = Color::srgb(0.08, 0.09, 0.12);
-const WALKER: Color = Color::srgb(0.45, 0.26, 0.08);
-const SPIKY: Color = Color::srgb(0.45, 0.1, 0.55);
+/// How opaque a ghost is.
+const GHOST_ALPHA: f32 = 0.45;
 
-/// Converts screen pixels (origin top-left, y down) to Bevy's 2D world
+/// Converts picture pixels (origin top-left, y down) to Bevy's 2D world
 /// coordinates (origin at the centre, y up) for the fixed camera.
 pub fn to_world([x, y]: [f32; 2]) -> Vec2 {
     Vec2::new(x - WINDOW_W / 2.0, WINDOW_H / 2.0 - y)
 }
 
-/// The level, player and enemies.
+/// The level, player, enemies and ghosts.
 pub struct ScenePlugin;
 
 impl Plugin for ScenePlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<ShownLevel>()
             .add_systems(Startup, setup)
-            .add_systems(Update, (build_level, place_actors).chain());
+            .add_systems(
+                Update,
+                (build_level, place_backdrop, place_actors, place_ghosts).chain(),
+            );
+    }
+}
+
+/// The textures made from the art.
+#[derive(Resource)]
+struct Sheets {
+    atlas: Handle<Image>,
+    ghost_atlas: Handle<Image>,
+    layout: Handle<TextureAtlasLayout>,
+    props: Vec<(Prop, Handle<Image>, Vec2)>,
+}
+
+impl Sheets {
+    fn sprite(&self, frame: Frame, ghost: bool) -> Sprite {
+        Sprite::from_atlas_image(
+            if ghost {
+                self.ghost_atlas.clone()
+            } else {
+                self.atlas.clone()
+            },
+            TextureAtlas {
+                layout: self.layout.clone(),
+                index: frame.index(),
+            },
+        )
     }
 }
 
@@ -47,19 +81,85 @@ struct LevelRoot;
 struct TileSprite;
 
 #[derive(Component)]
+struct PropSprite(Prop, art::Placed);
+
+#[derive(Component)]
 struct PlayerSprite;
 
 #[derive(Component)]
 struct EnemySprite(usize);
 
-/// The level whose tiles are spawned.
+#[derive(Component)]
+struct SquashedSprite(usize);
+
+#[derive(Component)]
+struct GhostSprite(usize);
+
+/// The level whose tiles and backdrop are spawned.
 #[derive(Resource, Default)]
 struct ShownLevel(Option<Arc<Level>>);
 
-fn setup(mut commands: Commands) {
+/// An sRGB RGBA8 texture sampled nearest-neighbour.
+fn texture(width: u32, height: u32, rgba: Vec<u8>) -> Image {
+    let mut image = Image::new(
+        Extent3d {
+            width,
+            height,
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        rgba,
+        TextureFormat::Rgba8UnormSrgb,
+        RenderAssetUsages::RENDER_WORLD,
+    );
+    image.sampler = ImageSampler::nearest();
+    image
+}
+
+fn setup(
+    mut commands: Commands,
+    mut images: ResMut<Assets<Image>>,
+    mut layouts: ResMut<Assets<TextureAtlasLayout>>,
+) {
+    let art = Art::builtin();
+    let (w, h, rgba) = art.atlas();
+    let ghost_rgba = art::ghostly(&rgba);
+    let props = [Prop::Hill, Prop::Bush, Prop::Cloud]
+        .into_iter()
+        .filter_map(|prop| {
+            let s = art.sprite(prop.name())?;
+            let handle = images.add(texture(s.width, s.height, s.rgba.clone()));
+            Some((prop, handle, Vec2::new(s.width as f32, s.height as f32)))
+        })
+        .collect();
+    commands.insert_resource(Sheets {
+        atlas: images.add(texture(w, h, rgba)),
+        ghost_atlas: images.add(texture(w, h, ghost_rgba)),
+        layout: layouts.add(TextureAtlasLayout::from_grid(
+            UVec2::splat(CELL),
+            Frame::ALL.len() as u32,
+            1,
+            None,
+            None,
+        )),
+        props,
+    });
     // Flat colours need neither multisampling nor tone mapping, and both cost
     // full-screen passes that software renderers (llvmpipe) pay for in CPU time.
-    commands.spawn((Camera2d, Msaa::Off, Tonemapping::None));
+    // The projection always shows the 1280×720 picture; `fit_window` sizes its
+    // viewport to the window.
+    commands.spawn((
+        Camera2d,
+        Msaa::Off,
+        Tonemapping::None,
+        Projection::Orthographic(OrthographicProjection {
+            scaling_mode: ScalingMode::Fixed {
+                width: WINDOW_W,
+                height: WINDOW_H,
+            },
+            ..OrthographicProjection::default_2d()
+        }),
+    ));
     // The band above the level, behind the overlay and the HUD.
     commands.spawn((
         Sprite::from_color(BAND, Vec2::new(WINDOW_W, BAND_H)),
@@ -68,123 +168,202 @@ fn setup(mut commands: Commands) {
     commands.spawn((LevelRoot, Transform::default(), Visibility::default()));
     commands.spawn((
         PlayerSprite,
-        Sprite::from_color(PLAYER_COLOR, Vec2::ONE),
+        Sprite::default(),
         Transform::from_xyz(0.0, 0.0, 3.0),
         Visibility::Hidden,
     ));
     for i in 0..MAX_ACTIVE {
-        commands.spawn((
-            EnemySprite(i),
-            Sprite::from_color(WALKER, Vec2::ONE),
-            Transform::from_xyz(0.0, 0.0, 2.0),
-            Visibility::Hidden,
-        ));
+        for component in [0, 1] {
+            let transform = Transform::from_xyz(0.0, 0.0, 2.0);
+            if component == 0 {
+                commands.spawn((EnemySprite(i), Sprite::default(), transform, Visibility::Hidden));
+            } else {
+                commands.spawn((
+                    SquashedSprite(i),
+                    Sprite::default(),
+                    transform,
+                    Visibility::Hidden,
+                ));
+            }
+        }
     }
 }
 
-fn tile_color(tile: Tile, pipe_top: bool) -> Option<Color> {
-    match tile {
-        Tile::Empty => None,
-        Tile::Ground => Some(Color::srgb(0.55, 0.33, 0.16)),
-        Tile::Brick => Some(Color::srgb(0.72, 0.36, 0.2)),
-        Tile::Block => Some(Color::srgb(0.62, 0.47, 0.3)),
-        Tile::Pipe if pipe_top => Some(Color::srgb(0.1, 0.5, 0.15)),
-        Tile::Pipe => Some(Color::srgb(0.15, 0.68, 0.22)),
-        Tile::Goal => Some(Color::srgb(0.95, 0.95, 0.95)),
-    }
-}
-
-/// Spawns the tiles when the show moves to another level.
+/// Spawns the tiles and the backdrop when the show moves to another level.
 fn build_level(
     mut commands: Commands,
     stage: Res<Stage>,
+    sheets: Res<Sheets>,
     mut shown: ResMut<ShownLevel>,
     root: Single<Entity, With<LevelRoot>>,
-    tiles: Query<Entity, With<TileSprite>>,
+    old: Query<Entity, Or<(With<TileSprite>, With<PropSprite>)>>,
 ) {
-    let Some(show) = stage.show.as_ref() else {
+    let Some(show) = stage.shown() else {
         return;
     };
     let level = show.level();
     if shown.0.as_ref().is_some_and(|l| Arc::ptr_eq(l, level)) {
         return;
     }
-    for tile in &tiles {
-        commands.entity(tile).despawn();
+    for entity in &old {
+        commands.entity(entity).despawn();
     }
     shown.0 = Some(level.clone());
     let frame = LevelFrame::new(level.width(), level.height(), 0);
     let size = TILE_PX as f32 * frame.scale;
     for row in 0..level.height() {
         for col in 0..level.width() {
-            let tile = level.tile(col, row);
-            let pipe_top = tile == Tile::Pipe && level.tile(col, row - 1) != Tile::Pipe;
-            let Some(color) = tile_color(tile, pipe_top) else {
+            let Some(tile) = art::tile_frame(level, col, row) else {
                 continue;
             };
             let tile_px = TILE_PX * PX;
             let center = frame.to_screen(col * tile_px + tile_px / 2, row * tile_px + tile_px / 2);
-            // The goal is a pole, not a block.
-            let width = if tile == Tile::Goal { size / 6.0 } else { size };
+            let mut sprite = sheets.sprite(tile, false);
+            sprite.custom_size = Some(Vec2::splat(size));
             commands.spawn((
                 TileSprite,
-                Sprite::from_color(color, Vec2::new(width, size)),
+                sprite,
                 Transform::from_translation(to_world(center).extend(1.0)),
                 ChildOf(*root),
             ));
         }
     }
+    for placed in art::backdrop(level.width(), level.height()) {
+        let Some((_, image, px)) = sheets.props.iter().find(|(p, ..)| *p == placed.prop) else {
+            continue;
+        };
+        let mut sprite = Sprite::from_image(image.clone());
+        sprite.custom_size = Some(*px * frame.scale);
+        // Clouds behind hills, hills behind bushes, all behind the tiles.
+        let z = match placed.prop {
+            Prop::Cloud => 0.1,
+            Prop::Hill => 0.2,
+            Prop::Bush => 0.3,
+        };
+        commands.spawn((
+            PropSprite(placed.prop, placed),
+            sprite,
+            Transform::from_xyz(0.0, 0.0, z),
+        ));
+    }
 }
 
-/// Scrolls the level and places the player and the enemies.
+/// The frame the camera uses: the level under the band, scrolled to the
+/// player (or, with ghosts, to the one in front).
+fn camera_frame(stage: &Stage) -> Option<LevelFrame> {
+    let show = stage.shown()?;
+    let level = show.world().level();
+    Some(LevelFrame::new(
+        level.width(),
+        level.height(),
+        stage.camera_x()?,
+    ))
+}
+
+/// Scrolls the backdrop slower than the level.
+fn place_backdrop(
+    stage: Res<Stage>,
+    sheets: Res<Sheets>,
+    mut props: Query<(&PropSprite, &mut Transform)>,
+) {
+    let Some(frame) = camera_frame(&stage) else {
+        return;
+    };
+    for (PropSprite(prop, placed), mut transform) in &mut props {
+        let Some((_, _, px)) = sheets.props.iter().find(|(p, ..)| p == prop) else {
+            continue;
+        };
+        let left = (placed.x - frame.scroll * prop.parallax()) * frame.scale;
+        let bottom = WINDOW_H - placed.bottom * frame.scale;
+        let center = [
+            left + px.x * frame.scale / 2.0,
+            bottom - px.y * frame.scale / 2.0,
+        ];
+        let z = transform.translation.z;
+        transform.translation = to_world(center).extend(z);
+    }
+}
+
+/// Where a 16×16 sprite standing on the bottom of a `height`-sub-pixel hitbox
+/// whose centre is (`x`, `y`) is centred, in sub-pixels.
+fn standing_center(x: i32, y: i32, height: i32) -> (i32, i32) {
+    (x, y + height / 2 - CELL as i32 * PX / 2)
+}
+
+fn place_enemy(
+    frame: &LevelFrame,
+    sheets: &Sheets,
+    enemy: &Enemy,
+    art_frame: Frame,
+    flip: bool,
+) -> (Vec3, Sprite) {
+    let (ex, ey) = enemy.center();
+    let (cx, cy) = standing_center(ex, ey, ENEMY_H);
+    let mut sprite = sheets.sprite(art_frame, false);
+    sprite.flip_x = flip;
+    sprite.custom_size = Some(Vec2::splat(CELL as f32 * frame.scale));
+    (to_world(frame.to_screen(cx, cy)).extend(2.0), sprite)
+}
+
+/// Scrolls the level and places the player and the enemies (of the champion,
+/// with ghosts).
 #[allow(clippy::type_complexity)]
 fn place_actors(
     stage: Res<Stage>,
-    mut root: Single<
-        &mut Transform,
-        (With<LevelRoot>, Without<PlayerSprite>, Without<EnemySprite>),
-    >,
+    sheets: Res<Sheets>,
+    mut root: Single<&mut Transform, (With<LevelRoot>, Without<PlayerSprite>)>,
     mut player: Single<
         (&mut Transform, &mut Sprite, &mut Visibility),
-        (With<PlayerSprite>, Without<EnemySprite>, Without<LevelRoot>),
+        (With<PlayerSprite>, Without<LevelRoot>),
     >,
     mut enemies: Query<
-        (&EnemySprite, &mut Transform, &mut Sprite, &mut Visibility),
-        (Without<PlayerSprite>, Without<LevelRoot>),
+        (
+            Option<&EnemySprite>,
+            Option<&SquashedSprite>,
+            &mut Transform,
+            &mut Sprite,
+            &mut Visibility,
+        ),
+        (
+            Or<(With<EnemySprite>, With<SquashedSprite>)>,
+            Without<PlayerSprite>,
+            Without<LevelRoot>,
+        ),
     >,
 ) {
-    let Some(show) = stage.show.as_ref() else {
+    let (Some(show), Some(frame)) = (stage.shown(), camera_frame(&stage)) else {
         return;
     };
     let world = show.world();
-    let level = world.level();
-    let p = world.player();
-    let frame = LevelFrame::new(level.width(), level.height(), p.center().0);
     root.translation.x = -frame.scroll * frame.scale;
 
     let (transform, sprite, visibility) = &mut *player;
+    let p = world.player();
     let (cx, cy) = p.center();
+    let (art_frame, flip) = art::player_frame(p, world.tick());
+    **sprite = sheets.sprite(art_frame, false);
+    sprite.flip_x = flip;
+    sprite.custom_size = Some(Vec2::splat(CELL as f32 * frame.scale));
     transform.translation = to_world(frame.to_screen(cx, cy)).extend(3.0);
-    sprite.custom_size = Some(Vec2::new(
-        PLAYER_W as f32 / PX as f32 * frame.scale,
-        PLAYER_H as f32 / PX as f32 * frame.scale,
-    ));
     **visibility = Visibility::Visible;
 
     let active = world.enemies();
-    for (slot, mut transform, mut sprite, mut visibility) in &mut enemies {
-        match active.get(slot.0) {
-            Some(enemy) => {
-                let (ex, ey) = enemy.center();
-                transform.translation = to_world(frame.to_screen(ex, ey)).extend(2.0);
-                sprite.color = match enemy.kind {
-                    EnemyKind::Walker => WALKER,
-                    EnemyKind::Spiky => SPIKY,
-                };
-                sprite.custom_size = Some(Vec2::new(
-                    ENEMY_W as f32 / PX as f32 * frame.scale,
-                    ENEMY_H as f32 / PX as f32 * frame.scale,
-                ));
+    let squashed: Vec<&Enemy> = show.squashed().collect();
+    for (live, flat, mut transform, mut sprite, mut visibility) in &mut enemies {
+        let placed = match (live, flat) {
+            (Some(slot), _) => active.get(slot.0).map(|e| {
+                let (f, flip) = art::enemy_frame(e, world.tick());
+                place_enemy(&frame, &sheets, e, f, flip)
+            }),
+            (None, Some(slot)) => squashed
+                .get(slot.0)
+                .map(|e| place_enemy(&frame, &sheets, e, Frame::WalkerSquashed, e.vx < 0)),
+            (None, None) => None,
+        };
+        match placed {
+            Some((at, new)) => {
+                transform.translation = at;
+                *sprite = new;
                 *visibility = Visibility::Visible;
             }
             None => *visibility = Visibility::Hidden,
@@ -192,10 +371,58 @@ fn place_actors(
     }
 }
 
-/// Where the player's centre is on screen, in screen pixels.
-pub fn player_on_screen(show: &crate::show::Show) -> [f32; 2] {
-    let world = show.world();
-    let level = world.level();
-    let (cx, cy) = world.player().center();
-    LevelFrame::new(level.width(), level.height(), cx).to_screen(cx, cy)
+/// Draws every ghost but the champion (drawn as the player, opaque, on top),
+/// translucent and tinted by species; spawns sprites as needed.
+fn place_ghosts(
+    mut commands: Commands,
+    stage: Res<Stage>,
+    sheets: Res<Sheets>,
+    mut sprites: Query<(&GhostSprite, &mut Transform, &mut Sprite, &mut Visibility)>,
+) {
+    let count = stage.ghosts.as_ref().map_or(0, |g| g.ghosts().len());
+    let have = sprites.iter().len();
+    for i in have..count {
+        commands.spawn((
+            GhostSprite(i),
+            sheets.sprite(Frame::PlayerStand, true),
+            Transform::default(),
+            Visibility::Hidden,
+        ));
+    }
+    let (Some(ghosts), Some(frame)) = (stage.ghosts.as_ref(), camera_frame(&stage)) else {
+        for (_, _, _, mut visibility) in &mut sprites {
+            *visibility = Visibility::Hidden;
+        }
+        return;
+    };
+    let all = ghosts.ghosts();
+    for (GhostSprite(i), mut transform, mut sprite, mut visibility) in &mut sprites {
+        let Some(ghost) = all.get(*i).filter(|g| !g.dead() && *i != ghosts.champion_index()) else {
+            *visibility = Visibility::Hidden;
+            continue;
+        };
+        let world = ghost.show.world();
+        let p = world.player();
+        let (cx, cy) = p.center();
+        let (art_frame, flip) = art::player_frame(p, world.tick());
+        if let Some(atlas) = sprite.texture_atlas.as_mut() {
+            atlas.index = art_frame.index();
+        }
+        let [r, g, b] = species_color(ghost.species);
+        sprite.color = Color::srgba(r, g, b, GHOST_ALPHA);
+        sprite.flip_x = flip;
+        sprite.custom_size = Some(Vec2::splat(CELL as f32 * frame.scale));
+        // Each ghost its own depth, so overlapping ghosts blend in a fixed order.
+        let z = 2.5 + 0.4 * *i as f32 / all.len() as f32;
+        transform.translation = to_world(frame.to_screen(cx, cy)).extend(z);
+        *visibility = Visibility::Visible;
+    }
+}
+
+/// Where the player's centre is in the picture, in picture pixels.
+pub fn player_on_screen(stage: &Stage) -> Option<[f32; 2]> {
+    let show = stage.shown()?;
+    let frame = camera_frame(stage)?;
+    let (cx, cy) = show.world().player().center();
+    Some(frame.to_screen(cx, cy))
 }

@@ -102,6 +102,14 @@ fn poll_feed(
         if watch.close_when_done && snapshot.ended.is_some() {
             exit.write(AppExit::Success);
         }
+        if let Some(generation) = snapshot
+            .latest
+            .as_ref()
+            .and_then(|r| r.generation_members.clone())
+        {
+            stage.generation = Some(generation);
+            stage.refresh_ghosts();
+        }
         watch.snapshot = Some(snapshot);
     }
     // A species that died out hands the screen back to the champion.
