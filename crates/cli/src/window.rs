@@ -139,6 +139,18 @@ mod with_viewer {
         }
     }
 
+    /// Prints how fast the window drew, on stderr (stdout ends with the
+    /// capture's JSON line).
+    fn print_frames(outcome: &Outcome) {
+        let steady = outcome.steady_fps.map_or_else(String::new, |fps| {
+            format!(", {fps:.1} per second after start-up")
+        });
+        eprintln!(
+            "window: {} frames in {:.1} s{steady}, {} ticks played",
+            outcome.frames, outcome.seconds, outcome.ticks
+        );
+    }
+
     /// Prints what a screenshot or clip captured as one JSON line.
     fn print_capture(outcome: &Outcome) {
         if let Some(r) = &outcome.capture {
@@ -151,6 +163,7 @@ mod with_viewer {
                 "player_screen": r.player_screen,
                 "player_level": r.player_level,
                 "ghosts_visible": r.ghosts_visible,
+                "ghosts_screen": r.ghosts_screen,
                 "texts": r.texts,
                 "chart": r.chart,
             });
@@ -279,13 +292,7 @@ mod with_viewer {
         let ending = result?;
         let outcome = shown?;
         print_capture(&outcome);
-        println!(
-            "window: {} frames in {:.1} s ({:.1} per second), {} ticks played",
-            outcome.frames,
-            outcome.seconds,
-            outcome.frames as f64 / outcome.seconds.max(1e-9),
-            outcome.ticks
-        );
+        print_frames(&outcome);
         crate::run::print_ending(&prepared, ending, "watch");
         if let Some(code) = stop.exit_code() {
             std::process::exit(code);
@@ -325,7 +332,9 @@ mod with_viewer {
             Some(file) => {
                 let evolution = load_checkpoint::<TaskSpec>(&file)?.evolution;
                 let neat = &saved.experiment.neat;
-                Some(Arc::new(Generation::of_checkpoint(&evolution, neat, &task)?))
+                Some(Arc::new(Generation::of_checkpoint(
+                    &evolution, neat, &task,
+                )?))
             }
             None => None,
         };
@@ -338,8 +347,9 @@ mod with_viewer {
             label,
             generation,
         };
-        let options = shot.options(ghosts.pick());
-        print_capture(&sprout_viewer::run(Mode::Replay(setup), options)?);
+        let outcome = sprout_viewer::run(Mode::Replay(setup), shot.options(ghosts.pick()))?;
+        print_capture(&outcome);
+        print_frames(&outcome);
         Ok(())
     }
 
@@ -362,7 +372,9 @@ mod with_viewer {
         // A person pauses to look; MarI/O's stall rule would end the episode.
         play.rules.stall_frames = play.rules.max_ticks.max(1) * 4;
         let setup = PlaySetup { play, levels };
-        print_capture(&sprout_viewer::run(Mode::Play(setup), shot.options(None))?);
+        let outcome = sprout_viewer::run(Mode::Play(setup), shot.options(None))?;
+        print_capture(&outcome);
+        print_frames(&outcome);
         Ok(())
     }
 }

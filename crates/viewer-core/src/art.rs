@@ -191,7 +191,9 @@ impl Art {
                             .next()
                             .ok_or_else(|| format!("sprite {name}: missing rows"))?;
                         if row.chars().count() != width as usize {
-                            return Err(format!("line {rn}: sprite {name} row is not {width} wide"));
+                            return Err(format!(
+                                "line {rn}: sprite {name} row is not {width} wide"
+                            ));
                         }
                         for c in row.chars() {
                             let color = palette
@@ -245,7 +247,12 @@ impl Art {
             let sprite = self
                 .sprite(frame.name())
                 .unwrap_or_else(|| panic!("no sprite {}", frame.name()));
-            assert_eq!((sprite.width, sprite.height), (CELL, CELL), "{}", frame.name());
+            assert_eq!(
+                (sprite.width, sprite.height),
+                (CELL, CELL),
+                "{}",
+                frame.name()
+            );
             for row in 0..CELL {
                 let src = (row * CELL * 4) as usize;
                 let dst = ((row * width + frame.index() as u32 * CELL) * 4) as usize;
@@ -395,7 +402,12 @@ mod tests {
         let art = Art::builtin();
         for frame in Frame::ALL {
             let sprite = art.sprite(frame.name()).expect(frame.name());
-            assert_eq!((sprite.width, sprite.height), (CELL, CELL), "{}", frame.name());
+            assert_eq!(
+                (sprite.width, sprite.height),
+                (CELL, CELL),
+                "{}",
+                frame.name()
+            );
         }
         for prop in [Prop::Cloud, Prop::Hill, Prop::Bush] {
             assert!(art.sprite(prop.name()).is_some(), "{}", prop.name());

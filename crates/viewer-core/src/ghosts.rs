@@ -166,13 +166,11 @@ impl<'a> Recorder<'a> {
 }
 
 impl Evaluator for Recorder<'_> {
-    fn evaluate(
-        &self,
-        batch: &Batch<'_>,
-    ) -> Result<Vec<Outcome>, sprout_evolve::EvolveError> {
+    fn evaluate(&self, batch: &Batch<'_>) -> Result<Vec<Outcome>, sprout_evolve::EvolveError> {
         let outcomes = self.inner.evaluate(batch)?;
         let fitness = outcomes.iter().map(|(e, _)| e.fitness).collect();
-        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some((batch.genomes.to_vec(), fitness));
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((batch.genomes.to_vec(), fitness));
         Ok(outcomes)
     }
 }
@@ -307,6 +305,15 @@ impl Ghosts {
             .unwrap_or(self.champion())
     }
 
+    /// Ticks played: the longest episode's.
+    pub fn tick(&self) -> u32 {
+        self.ghosts
+            .iter()
+            .map(|g| g.show.world().tick())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Ghosts not dead.
     pub fn alive(&self) -> usize {
         self.ghosts.iter().filter(|g| !g.dead()).count()
@@ -410,7 +417,11 @@ mod tests {
         assert_eq!(top.ghosts().len(), 3);
         let best = generation.fittest().unwrap();
         assert_eq!(top.champion().id, generation.genomes[best].id);
-        let floor = top.ghosts().iter().map(|g| g.fitness).fold(f64::INFINITY, f64::min);
+        let floor = top
+            .ghosts()
+            .iter()
+            .map(|g| g.fitness)
+            .fold(f64::INFINITY, f64::min);
         let above = generation.fitness.iter().filter(|&&f| f > floor).count();
         assert!(above < 3, "only the top three are picked");
 
@@ -419,7 +430,11 @@ mod tests {
         assert!(one.ghosts().iter().all(|g| g.species == Some(id)));
         assert_eq!(
             one.ghosts().len(),
-            generation.species.iter().filter(|&&s| s == Some(id)).count()
+            generation
+                .species
+                .iter()
+                .filter(|&&s| s == Some(id))
+                .count()
         );
         assert!(Ghosts::new(&generation, Pick::Species(9999), play, variations, &neat).is_none());
     }

@@ -102,7 +102,7 @@ pub fn ghost_lines(ghosts: &Ghosts, speed: Speed, paused: bool) -> String {
         champion.fitness,
         ghosts.leader().id,
         show.level().name(),
-        show.world().tick(),
+        ghosts.tick(),
     )
 }
 

@@ -246,7 +246,13 @@ mod tests {
 
     #[test]
     fn text_boxes_stay_in_the_band_and_clear_of_each_other() {
-        for b in [EVOLUTION_TEXT, SHOW_TEXT_NARROW, SHOW_TEXT_WIDE, SPECIES_TEXT, HELP_TEXT] {
+        for b in [
+            EVOLUTION_TEXT,
+            SHOW_TEXT_NARROW,
+            SHOW_TEXT_WIDE,
+            SPECIES_TEXT,
+            HELP_TEXT,
+        ] {
             assert!(b.left + b.width <= WINDOW_W, "{b:?}");
             assert!(b.columns() >= 30, "{b:?}");
         }

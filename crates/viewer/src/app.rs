@@ -14,14 +14,14 @@ use sprout_genome::{Genome, NeatConfig};
 use sprout_platformer::{Level, PlaySettings, Variations};
 
 use crate::capture::{Capture, CapturePlugin, CaptureReport, CaptureSlot};
-use crate::ghosts::{Generation, Ghosts, Pick};
 use crate::controls::{ControlsPlugin, Playback};
 use crate::error::ViewerError;
 use crate::feed::Feed;
+use crate::ghosts::{Generation, Ghosts, Pick};
 use crate::hud::HudPlugin;
 use crate::layout::{Fit, WINDOW_H, WINDOW_W};
 use crate::overlay::OverlayPlugin;
-use crate::scene::{SKY, ScenePlugin};
+use crate::scene::{LETTERBOX, ScenePlugin};
 use crate::show::Show;
 use crate::watch::{WatchPlugin, WatchState};
 
@@ -142,12 +142,23 @@ impl Stage {
             g.ended() && (g.generation() != generation.number || g.pick() != self.pick)
         });
         if stale {
-            self.ghosts = Ghosts::new(generation, self.pick, self.play, self.variations, &self.neat);
+            self.ghosts = Ghosts::new(
+                generation,
+                self.pick,
+                self.play,
+                self.variations,
+                &self.neat,
+            );
             if self.ghosts.is_none() {
                 // The species picked died out: show the whole generation.
                 self.pick = Pick::All;
-                self.ghosts =
-                    Ghosts::new(generation, self.pick, self.play, self.variations, &self.neat);
+                self.ghosts = Ghosts::new(
+                    generation,
+                    self.pick,
+                    self.play,
+                    self.variations,
+                    &self.neat,
+                );
             }
         }
     }
@@ -180,7 +191,13 @@ pub struct Outcome {
     pub seconds: f64,
     /// Simulation ticks run.
     pub ticks: u64,
+    /// Frames per second once started up (after the first
+    /// [`WARM_UP_FRAMES`], which compile pipelines and upload textures).
+    pub steady_fps: Option<f64>,
 }
+
+/// Frames not counted in [`Outcome::steady_fps`].
+pub const WARM_UP_FRAMES: u64 = 30;
 
 /// The frame cap: the main thread sleeps out the rest of each frame's share.
 /// (Winit's reactive update mode does not cap the rate: window events keep
@@ -207,13 +224,25 @@ fn pace_frames(mut pace: ResMut<FramePace>) {
 struct FrameLog {
     outcome: Arc<Mutex<Outcome>>,
     started: Instant,
+    /// When the warm-up frames were done.
+    warm: Arc<Mutex<Option<f64>>>,
 }
 
 fn log_frame(log: Res<FrameLog>, playback: Res<Playback>) {
     let mut outcome = log.outcome.lock().unwrap_or_else(|e| e.into_inner());
     outcome.frames += 1;
-    outcome.seconds = log.started.elapsed().as_secs_f64();
+    let seconds = log.started.elapsed().as_secs_f64();
     outcome.ticks = playback.ticks;
+    let mut warm = log.warm.lock().unwrap_or_else(|e| e.into_inner());
+    if outcome.frames == WARM_UP_FRAMES {
+        *warm = Some(seconds);
+    }
+    if let Some(since) = *warm
+        && outcome.frames > WARM_UP_FRAMES
+    {
+        outcome.steady_fps = Some((outcome.frames - WARM_UP_FRAMES) as f64 / (seconds - since));
+    }
+    outcome.seconds = seconds;
 }
 
 /// Opens the window and runs until it is closed (or until the screenshot is
@@ -251,7 +280,7 @@ pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
                 ..default()
             }),
     )
-    .insert_resource(ClearColor(SKY))
+    .insert_resource(ClearColor(LETTERBOX))
     .insert_resource(FramePace {
         frame,
         last: Instant::now(),
@@ -316,6 +345,7 @@ pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
     let log = FrameLog {
         outcome: Arc::default(),
         started: Instant::now(),
+        warm: Arc::default(),
     };
     app.insert_resource(log.clone())
         .add_systems(Last, log_frame);

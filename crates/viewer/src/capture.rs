@@ -23,7 +23,7 @@ use crate::app::Stage;
 use crate::controls::Playback;
 use crate::hud::HudText;
 use crate::layout::{CHART, Fit};
-use crate::scene::player_on_screen;
+use crate::scene::{ghosts_on_screen, player_on_screen};
 use crate::watch::WatchState;
 
 /// How long a clip runs.
@@ -80,6 +80,8 @@ pub struct CaptureReport {
     pub player_level: Option<[i32; 2]>,
     /// Ghosts drawn (not dead) at the capture.
     pub ghosts_visible: usize,
+    /// Where they are (the champion excepted), in window pixels.
+    pub ghosts_screen: Vec<[f32; 2]>,
     /// Each HUD text block with something in it, as (left, top, right,
     /// bottom) window pixels.
     pub texts: Vec<[f32; 4]>,
@@ -118,7 +120,8 @@ struct ClipWriter {
 impl ClipWriter {
     fn create(path: &Path, stride: u32) -> Result<ClipWriter, String> {
         let temp = temp_path(path);
-        let file = File::create(&temp).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+        let file =
+            File::create(&temp).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
         let mut encoder = GifEncoder::new_with_speed(BufWriter::new(file), 10);
         encoder
             .set_repeat(Repeat::Infinite)
@@ -149,7 +152,8 @@ impl ClipWriter {
             if let Some(encoder) = self.encoder.as_mut()
                 && let Err(e) = encoder.encode_frame(image::Frame::from_parts(frame, 0, 0, delay))
             {
-                self.error.get_or_insert(format!("cannot encode the clip: {e}"));
+                self.error
+                    .get_or_insert(format!("cannot encode the clip: {e}"));
             }
             self.encoded += 1;
         }
@@ -162,7 +166,8 @@ impl ClipWriter {
         }
         // Dropping the encoder writes the GIF trailer and flushes.
         drop(self.encoder.take());
-        std::fs::rename(&self.temp, path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        std::fs::rename(&self.temp, path)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 }
 
@@ -213,6 +218,8 @@ fn describe(
 ) -> CaptureReport {
     let size = window.physical_size();
     let fit = Fit::new(size.x as f32, size.y as f32);
+    // UI nodes are placed within the camera's viewport: add its offset.
+    let [dx, dy] = fit.offset;
     let boxes = texts
         .iter()
         .filter(|(node, _)| node.size().x > 0.0 && node.size().y > 0.0)
@@ -220,10 +227,10 @@ fn describe(
             let center = transform.translation;
             let half = node.size() / 2.0;
             [
-                center.x - half.x,
-                center.y - half.y,
-                center.x + half.x,
-                center.y + half.y,
+                dx + center.x - half.x,
+                dy + center.y - half.y,
+                dx + center.x + half.x,
+                dy + center.y + half.y,
             ]
         })
         .collect();
@@ -244,10 +251,11 @@ fn describe(
             let (x, y) = s.world().player().center();
             [x, y]
         }),
-        ghosts_visible: stage
-            .ghosts
-            .as_ref()
-            .map_or(0, |g| g.ghosts().iter().filter(|g| !g.dead()).count()),
+        ghosts_visible: stage.ghosts.as_ref().map_or(0, |g| g.alive()),
+        ghosts_screen: ghosts_on_screen(stage)
+            .into_iter()
+            .map(|p| fit.to_window(p))
+            .collect(),
         texts: boxes,
         chart,
     }
@@ -281,13 +289,12 @@ fn request(
             report.frames = 1;
             commands.spawn(Screenshot::primary_window()).observe(
                 move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
-                    let result = save_png(&captured.image, &path).map(|(width, height)| {
-                        CaptureReport {
+                    let result =
+                        save_png(&captured.image, &path).map(|(width, height)| CaptureReport {
                             width,
                             height,
                             ..report.clone()
-                        }
-                    });
+                        });
                     finish(&slot, result, &mut exit);
                 },
             );
@@ -307,10 +314,10 @@ fn request(
             };
             let index = state.requested;
             state.requested += 1;
-            let ended = stage
-                .ghosts
-                .as_ref()
-                .map_or_else(|| stage.shown().is_some_and(|s| s.end().is_some()), |g| g.ended());
+            let ended = stage.ghosts.as_ref().map_or_else(
+                || stage.shown().is_some_and(|s| s.end().is_some()),
+                |g| g.ended(),
+            );
             let last = match length {
                 ClipLength::Frames(n) => state.requested >= n,
                 ClipLength::Episode => ended || state.requested >= MAX_CLIP_FRAMES,

@@ -6,7 +6,9 @@ use bevy::text::FontSize;
 
 use crate::app::Stage;
 use crate::controls::Playback;
-use crate::hud_text::{evolution_lines, fit_lines, ghost_lines, help_line, show_lines, species_panel};
+use crate::hud_text::{
+    evolution_lines, fit_lines, ghost_lines, help_line, show_lines, species_panel,
+};
 use crate::layout::{
     CHART, EVOLUTION_TEXT, HELP_TEXT, SHOW_TEXT_NARROW, SHOW_TEXT_WIDE, SPECIES_TEXT, TextBox,
 };
@@ -59,10 +61,7 @@ fn text_block(layout: TextBox, text: impl Into<String>, color: Color) -> impl Bu
 }
 
 fn setup(mut commands: Commands, stage: Res<Stage>, watch: Option<Res<WatchState>>) {
-    commands.spawn((
-        EvolutionText,
-        text_block(EVOLUTION_TEXT, "", Color::WHITE),
-    ));
+    commands.spawn((EvolutionText, text_block(EVOLUTION_TEXT, "", Color::WHITE)));
     // Beside the species panel in watch mode; the band's right half otherwise.
     let show_box = if watch.is_some() {
         SHOW_TEXT_NARROW
@@ -93,10 +92,7 @@ fn update_text(
         &mut Text,
         (With<EvolutionText>, Without<ShowText>, Without<SpeciesText>),
     >,
-    mut shown: Single<
-        (&mut Text, &ShowText),
-        (Without<EvolutionText>, Without<SpeciesText>),
-    >,
+    mut shown: Single<(&mut Text, &ShowText), (Without<EvolutionText>, Without<SpeciesText>)>,
     mut species: Single<&mut Text, (With<SpeciesText>, Without<EvolutionText>, Without<ShowText>)>,
 ) {
     let show = match &stage.ghosts {

@@ -28,7 +28,8 @@ mod watch;
 pub use sprout_viewer_core::{art, feed, ghosts, hud_text, layout, netview, show};
 
 pub use app::{
-    DEFAULT_FPS, Mode, Options, Outcome, PlaySetup, ReplaySetup, WatchSetup, check_display, run,
+    DEFAULT_FPS, Mode, Options, Outcome, PlaySetup, ReplaySetup, WARM_UP_FRAMES, WatchSetup,
+    check_display, run,
 };
 pub use capture::{Capture, CaptureReport, ClipLength, MAX_CLIP_FRAMES};
 pub use error::ViewerError;

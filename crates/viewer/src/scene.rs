@@ -22,10 +22,12 @@ use crate::art::{self, Art, CELL, Frame, Prop};
 use crate::ghosts::species_color;
 use crate::layout::{BAND_H, LevelFrame, WINDOW_H, WINDOW_W};
 
-/// The sky: the clear colour, so the largest area costs no extra pass.
-pub const SKY: Color = Color::srgb(0.416, 0.557, 0.961);
+/// The sky behind the level.
+const SKY: Color = Color::srgb(0.416, 0.557, 0.961);
 /// Behind the overlay and the HUD.
 const BAND: Color = Color::srgb(0.08, 0.09, 0.12);
+/// Around the picture when the window's shape is not 16:9.
+pub const LETTERBOX: Color = Color::BLACK;
 /// How opaque a ghost is.
 const GHOST_ALPHA: f32 = 0.45;
 
@@ -165,6 +167,12 @@ fn setup(
         Sprite::from_color(BAND, Vec2::new(WINDOW_W, BAND_H)),
         Transform::from_translation(to_world([WINDOW_W / 2.0, BAND_H / 2.0]).extend(-1.0)),
     ));
+    commands.spawn((
+        Sprite::from_color(SKY, Vec2::new(WINDOW_W, WINDOW_H - BAND_H)),
+        Transform::from_translation(
+            to_world([WINDOW_W / 2.0, (WINDOW_H + BAND_H) / 2.0]).extend(-1.0),
+        ),
+    ));
     commands.spawn((LevelRoot, Transform::default(), Visibility::default()));
     commands.spawn((
         PlayerSprite,
@@ -176,7 +184,12 @@ fn setup(
         for component in [0, 1] {
             let transform = Transform::from_xyz(0.0, 0.0, 2.0);
             if component == 0 {
-                commands.spawn((EnemySprite(i), Sprite::default(), transform, Visibility::Hidden));
+                commands.spawn((
+                    EnemySprite(i),
+                    Sprite::default(),
+                    transform,
+                    Visibility::Hidden,
+                ));
             } else {
                 commands.spawn((
                     SquashedSprite(i),
@@ -397,7 +410,10 @@ fn place_ghosts(
     };
     let all = ghosts.ghosts();
     for (GhostSprite(i), mut transform, mut sprite, mut visibility) in &mut sprites {
-        let Some(ghost) = all.get(*i).filter(|g| !g.dead() && *i != ghosts.champion_index()) else {
+        let Some(ghost) = all
+            .get(*i)
+            .filter(|g| !g.dead() && *i != ghosts.champion_index())
+        else {
             *visibility = Visibility::Hidden;
             continue;
         };
@@ -425,4 +441,22 @@ pub fn player_on_screen(stage: &Stage) -> Option<[f32; 2]> {
     let frame = camera_frame(stage)?;
     let (cx, cy) = show.world().player().center();
     Some(frame.to_screen(cx, cy))
+}
+
+/// Where the ghosts drawn translucent (alive, the champion excepted) are, in
+/// picture pixels.
+pub fn ghosts_on_screen(stage: &Stage) -> Vec<[f32; 2]> {
+    let (Some(ghosts), Some(frame)) = (stage.ghosts.as_ref(), camera_frame(stage)) else {
+        return Vec::new();
+    };
+    ghosts
+        .ghosts()
+        .iter()
+        .enumerate()
+        .filter(|&(i, g)| !g.dead() && i != ghosts.champion_index())
+        .map(|(_, g)| {
+            let (x, y) = g.show.world().player().center();
+            frame.to_screen(x, y)
+        })
+        .collect()
 }
