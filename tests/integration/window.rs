@@ -704,6 +704,40 @@ fn watch_screenshot_shows_the_first_champion_playing() {
 }
 
 #[test]
+fn watch_with_ghosts_plays_the_generation_just_evaluated() {
+    if !window_tests_possible() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tiny.ron"), SMALL_PLATFORMER).unwrap();
+    let out = sprout_in_window(
+        dir.path(),
+        &[
+            "watch",
+            "--config",
+            "tiny.ron",
+            "--generations",
+            "1",
+            "--out",
+            "run",
+            "--ghosts",
+            "--screenshot",
+            "ghosts.png",
+            "--frames",
+            "20",
+        ],
+    );
+    let json = out
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .expect("the capture line");
+    let report = check_shot(dir.path(), json, "ghosts.png", [1280, 720]);
+    // The tiny experiment evaluates 24 genomes: all of them play.
+    let visible = report["ghosts_visible"].as_u64().unwrap();
+    assert!((2..=24).contains(&visible), "{visible} ghosts");
+}
+
+#[test]
 fn watch_over_redis_shows_the_run_the_workers_evaluate() {
     if !window_tests_possible() {
         return;

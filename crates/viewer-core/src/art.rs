@@ -305,7 +305,7 @@ pub fn player_frame(player: &Player, tick: u32) -> (Frame, bool) {
 /// An enemy's frame and whether it is mirrored (the sprites face right), at
 /// `tick`; neighbours step out of phase.
 pub fn enemy_frame(enemy: &Enemy, tick: u32) -> (Frame, bool) {
-    let step = (tick / 10 + enemy.spawn) % 2 == 0;
+    let step = (tick / 10 + enemy.spawn).is_multiple_of(2);
     let frame = match (enemy.kind, step) {
         (EnemyKind::Walker, true) => Frame::WalkerWalk1,
         (EnemyKind::Walker, false) => Frame::WalkerWalk2,
@@ -331,7 +331,7 @@ pub fn tile_frame(level: &Level, col: i32, row: i32) -> Option<Frame> {
             let run = (1..=col)
                 .take_while(|&k| level.tile(col - k, row) == Tile::Pipe)
                 .count();
-            match (above == Tile::Pipe, run % 2 == 0) {
+            match (above == Tile::Pipe, run.is_multiple_of(2)) {
                 (false, true) => Frame::PipeLipLeft,
                 (false, false) => Frame::PipeLipRight,
                 (true, true) => Frame::PipeLeft,
@@ -401,7 +401,9 @@ mod tests {
     fn the_builtin_art_has_every_frame_and_prop() {
         let art = Art::builtin();
         for frame in Frame::ALL {
-            let sprite = art.sprite(frame.name()).expect(frame.name());
+            let sprite = art
+                .sprite(frame.name())
+                .unwrap_or_else(|| panic!("no sprite {}", frame.name()));
             assert_eq!(
                 (sprite.width, sprite.height),
                 (CELL, CELL),

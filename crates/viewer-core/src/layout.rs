@@ -160,6 +160,17 @@ pub const HELP_TEXT: TextBox = TextBox {
     width: WINDOW_W - 2.0 * GAP,
 };
 
+// Watch mode's blocks never meet: the numbers and the show lines end before
+// the species panel, three lines of each stay above the chart, and the chart
+// ends before the panel (checked when compiling).
+const _: () = {
+    assert!(EVOLUTION_TEXT.left + EVOLUTION_TEXT.width < SPECIES_TEXT.left);
+    assert!(SHOW_TEXT_NARROW.left + SHOW_TEXT_NARROW.width < SPECIES_TEXT.left);
+    assert!(SHOW_TEXT_NARROW.top + 3.0 * 1.2 * SHOW_TEXT_NARROW.font < CHART[1]);
+    assert!(EVOLUTION_TEXT.top + 3.0 * 1.2 * EVOLUTION_TEXT.font < SHOW_TEXT_NARROW.top);
+    assert!(CHART[2] < SPECIES_TEXT.left);
+};
+
 /// Top-left corner of the overlay's input grid, in screen pixels.
 pub const GRID_ORIGIN: [f32; 2] = [12.0, 12.0];
 /// Largest side of the input grid on screen.
@@ -256,13 +267,6 @@ mod tests {
             assert!(b.left + b.width <= WINDOW_W, "{b:?}");
             assert!(b.columns() >= 30, "{b:?}");
         }
-        // Watch mode: the numbers and the show lines end before the panel.
-        assert!(EVOLUTION_TEXT.left + EVOLUTION_TEXT.width < SPECIES_TEXT.left);
-        assert!(SHOW_TEXT_NARROW.left + SHOW_TEXT_NARROW.width < SPECIES_TEXT.left);
-        // Three lines of each stay above the chart.
-        assert!(SHOW_TEXT_NARROW.top + 3.0 * 1.2 * SHOW_TEXT_NARROW.font < CHART[1]);
-        assert!(EVOLUTION_TEXT.top + 3.0 * 1.2 * EVOLUTION_TEXT.font < SHOW_TEXT_NARROW.top);
-        assert!(CHART[2] < SPECIES_TEXT.left);
     }
 
     #[test]

@@ -60,7 +60,8 @@ pub struct Show {
     buttons: Buttons,
     ended_for: u32,
     episodes: u64,
-    /// Enemies stomped within the last [`SQUASH_TICKS`], with the tick.
+    /// Enemies stomped within the last [`SQUASH_TICKS`], with the ticks they
+    /// stay on screen.
     squashed: Vec<(Enemy, u32)>,
 }
 
@@ -142,6 +143,10 @@ impl Show {
     /// Advances one tick. `keys` are the buttons held on the keyboard (ignored
     /// when a network plays).
     pub fn step(&mut self, keys: Buttons) {
+        for (_, left) in &mut self.squashed {
+            *left -= 1;
+        }
+        self.squashed.retain(|&(_, left)| left > 0);
         if self.episode.end().is_some() {
             self.ended_for += 1;
             if self.ended_for >= END_PAUSE_TICKS {
@@ -158,18 +163,15 @@ impl Show {
         let before = &before[..alive.len()];
         self.advance(keys);
         let world = self.episode.world();
-        let tick = world.tick();
         if world.stomps() > stomps {
             let now = world.enemies();
             self.squashed.extend(
                 before
                     .iter()
                     .filter(|e| e.kind.stompable() && !now.iter().any(|n| n.spawn == e.spawn))
-                    .map(|&e| (e, tick)),
+                    .map(|&e| (e, SQUASH_TICKS)),
             );
         }
-        self.squashed
-            .retain(|&(_, at)| tick.saturating_sub(at) < SQUASH_TICKS);
     }
 
     /// One tick of the pilot and the simulation.
@@ -477,5 +479,33 @@ mod tests {
         }
         assert!(show.world().player().x > x0);
         assert_eq!(show.buttons(), Buttons::RIGHT);
+    }
+
+    #[test]
+    fn a_stomped_walker_stays_on_screen_squashed_for_a_moment() {
+        // The player starts right above a walker and lands on it.
+        let rows: Vec<String> = ["......G.", "..M...G.", "......G.", "..E...G.", "XXXXXXXX"]
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        let level = Arc::new(Level::from_rows("stomp", &rows).unwrap());
+        let mut show = Show::keyboard(settings(), vec![level]);
+        let mut stomped_at = None;
+        for tick in 0..60 {
+            show.step(Buttons::NONE);
+            if show.world().stomps() > 0 && stomped_at.is_none() {
+                stomped_at = Some(tick);
+                assert!(
+                    show.world().enemies().is_empty(),
+                    "the simulation removed it"
+                );
+                let squashed: Vec<&Enemy> = show.squashed().collect();
+                assert_eq!(squashed.len(), 1, "the window still shows it");
+                assert_eq!(squashed[0].spawn, 0);
+            }
+        }
+        let at = stomped_at.expect("the player lands on the walker");
+        assert!(at + SQUASH_TICKS as usize <= 60);
+        assert_eq!(show.squashed().count(), 0, "gone after SQUASH_TICKS");
     }
 }

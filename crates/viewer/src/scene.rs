@@ -79,8 +79,9 @@ impl Sheets {
 #[derive(Component)]
 struct LevelRoot;
 
+/// A tile or a backdrop prop: replaced when the level changes.
 #[derive(Component)]
-struct TileSprite;
+struct LevelPart;
 
 #[derive(Component)]
 struct PropSprite(Prop, art::Placed);
@@ -209,7 +210,7 @@ fn build_level(
     sheets: Res<Sheets>,
     mut shown: ResMut<ShownLevel>,
     root: Single<Entity, With<LevelRoot>>,
-    old: Query<Entity, Or<(With<TileSprite>, With<PropSprite>)>>,
+    old: Query<Entity, With<LevelPart>>,
 ) {
     let Some(show) = stage.shown() else {
         return;
@@ -234,7 +235,7 @@ fn build_level(
             let mut sprite = sheets.sprite(tile, false);
             sprite.custom_size = Some(Vec2::splat(size));
             commands.spawn((
-                TileSprite,
+                LevelPart,
                 sprite,
                 Transform::from_translation(to_world(center).extend(1.0)),
                 ChildOf(*root),
@@ -254,6 +255,7 @@ fn build_level(
             Prop::Bush => 0.3,
         };
         commands.spawn((
+            LevelPart,
             PropSprite(placed.prop, placed),
             sprite,
             Transform::from_xyz(0.0, 0.0, z),
