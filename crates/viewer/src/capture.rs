@@ -16,8 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
-use image::codecs::gif::{GifEncoder, Repeat};
-use image::{Delay, RgbaImage};
+use image::RgbaImage;
 
 use crate::app::Stage;
 use crate::controls::Playback;
@@ -106,31 +105,42 @@ impl CapturePlugin {
 }
 
 /// A clip being written: frames arrive from the GPU one by one, possibly out
-/// of order; they are encoded in order.
+/// of order; they are encoded in order. After the first, each frame stores
+/// only the rectangle that changed, with unchanged pixels transparent over the
+/// frame before (the sky stays sky while the level scrolls), which keeps clips
+/// several times smaller. "Unchanged" is judged against what the GIF shows
+/// (its quantized colours), so quantization errors never pile up.
 struct ClipWriter {
-    encoder: Option<GifEncoder<BufWriter<File>>>,
+    file: Option<BufWriter<File>>,
+    encoder: Option<gif::Encoder<BufWriter<File>>>,
     temp: PathBuf,
     stride: u32,
     pending: BTreeMap<u32, RgbaImage>,
+    /// What the GIF shows after the frames encoded so far.
+    canvas: Vec<[u8; 3]>,
     encoded: u32,
     size: [u32; 2],
     error: Option<String>,
 }
+
+/// NeuQuant's speed (1 best … 30 fastest): 10 is gif's own default.
+const QUANTIZE_SPEED: i32 = 10;
+/// A pixel within this of what the GIF already shows (each channel) is left
+/// as it is.
+const SAME_COLOR: u8 = 6;
 
 impl ClipWriter {
     fn create(path: &Path, stride: u32) -> Result<ClipWriter, String> {
         let temp = temp_path(path);
         let file =
             File::create(&temp).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
-        let mut encoder = GifEncoder::new_with_speed(BufWriter::new(file), 10);
-        encoder
-            .set_repeat(Repeat::Infinite)
-            .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
         Ok(ClipWriter {
-            encoder: Some(encoder),
+            file: Some(BufWriter::new(file)),
+            encoder: None,
             temp,
             stride,
             pending: BTreeMap::new(),
+            canvas: Vec::new(),
             encoded: 0,
             size: [0, 0],
             error: None,
@@ -141,34 +151,117 @@ impl ClipWriter {
     fn add(&mut self, index: u32, frame: RgbaImage) {
         self.pending.insert(index, frame);
         while let Some(frame) = self.pending.remove(&self.encoded) {
-            self.size = [frame.width(), frame.height()];
-            // Game time is 60 ticks per second, a GIF counts in hundredths:
-            // frame k lasts until round((k+1)·stride·100/60), so the clip keeps
-            // the game's pace without drifting.
-            let k = u64::from(self.encoded);
-            let at = |k: u64| (k * u64::from(self.stride) * 100 + 30) / 60;
-            let centis = (at(k + 1) - at(k)).max(2) as u32;
-            let delay = Delay::from_numer_denom_ms(centis * 10, 1);
-            if let Some(encoder) = self.encoder.as_mut()
-                && let Err(e) = encoder.encode_frame(image::Frame::from_parts(frame, 0, 0, delay))
-            {
+            if let Err(e) = self.encode(&frame) {
+                let temp = self.temp.display();
                 self.error
-                    .get_or_insert(format!("cannot encode the clip: {e}"));
+                    .get_or_insert(format!("cannot encode {temp}: {e}"));
             }
             self.encoded += 1;
         }
     }
 
-    /// Closes the file and moves it into place.
+    fn encode(&mut self, frame: &RgbaImage) -> Result<(), String> {
+        let (w, h) = frame.dimensions();
+        let too_big = || format!("{w}x{h} is larger than a GIF holds");
+        let gw = u16::try_from(w).map_err(|_| too_big())?;
+        let gh = u16::try_from(h).map_err(|_| too_big())?;
+        if self.encoder.is_none() {
+            let file = self.file.take().ok_or("the clip's file is gone")?;
+            let mut encoder = gif::Encoder::new(file, gw, gh, &[]).map_err(|e| e.to_string())?;
+            encoder
+                .set_repeat(gif::Repeat::Infinite)
+                .map_err(|e| e.to_string())?;
+            self.encoder = Some(encoder);
+            self.size = [w, h];
+            self.canvas = vec![[0, 0, 0]; (w * h) as usize];
+        }
+        if self.size != [w, h] {
+            return Err(format!("the window changed size while recording ({w}x{h})"));
+        }
+        // The changed rectangle, and its pixels with unchanged ones cleared.
+        let first = self.encoded == 0;
+        let same = |canvas: &[[u8; 3]], x: u32, y: u32| {
+            let p = frame.get_pixel(x, y).0;
+            let shown = canvas[(y * w + x) as usize];
+            !first && (0..3).all(|c| p[c].abs_diff(shown[c]) <= SAME_COLOR)
+        };
+        let [x0, y0, x1, y1] = if first {
+            [0, 0, w, h]
+        } else {
+            changed(w, h, |x, y| !same(&self.canvas, x, y)).unwrap_or([0, 0, 1, 1])
+        };
+        // One palette per frame, learnt from the whole frame (so the sky,
+        // mostly unchanged, keeps its exact colour), with one more entry for
+        // "as before".
+        let quant = color_quant::NeuQuant::new(QUANTIZE_SPEED, 255, frame.as_raw());
+        let palette = quant.color_map_rgb();
+        let transparent = (palette.len() / 3) as u8;
+        let mut indices = Vec::with_capacity(((x1 - x0) * (y1 - y0)) as usize);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                if same(&self.canvas, x, y) {
+                    indices.push(transparent);
+                    continue;
+                }
+                let index = quant.index_of(&frame.get_pixel(x, y).0);
+                indices.push(index as u8);
+                let k = 3 * index;
+                self.canvas[(y * w + x) as usize] = [palette[k], palette[k + 1], palette[k + 2]];
+            }
+        }
+        let (fw, fh) = ((x1 - x0) as u16, (y1 - y0) as u16);
+        let mut gif_frame = gif::Frame::from_indexed_pixels(fw, fh, indices, Some(transparent));
+        let mut full = palette;
+        full.extend_from_slice(&[0, 0, 0]);
+        gif_frame.palette = Some(full);
+        gif_frame.left = x0 as u16;
+        gif_frame.top = y0 as u16;
+        gif_frame.dispose = gif::DisposalMethod::Keep;
+        // Game time is 60 ticks per second, a GIF counts in hundredths: frame
+        // k lasts until round((k+1)·stride·100/60), so the clip keeps the
+        // game's pace without drifting.
+        let k = u64::from(self.encoded);
+        let at = |k: u64| (k * u64::from(self.stride) * 100 + 30) / 60;
+        gif_frame.delay = (at(k + 1) - at(k)).max(2) as u16;
+        let encoder = self.encoder.as_mut().ok_or("no encoder")?;
+        encoder.write_frame(&gif_frame).map_err(|e| e.to_string())
+    }
+
+    /// Writes the trailer, flushes, and moves the file into place.
     fn finish(&mut self, path: &Path) -> Result<(), String> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        // Dropping the encoder writes the GIF trailer and flushes.
-        drop(self.encoder.take());
+        let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", self.temp.display());
+        let mut file = self
+            .encoder
+            .take()
+            .ok_or("no frame was recorded")?
+            .into_inner()
+            .map_err(|e| fail(&e))?;
+        std::io::Write::flush(&mut file).map_err(|e| fail(&e))?;
+        drop(file);
         std::fs::rename(&self.temp, path)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
+}
+
+/// The smallest rectangle (x0, y0, x1, y1) of a `w` × `h` frame holding every
+/// pixel `differs` says, or `None` when there is none.
+fn changed(w: u32, h: u32, differs: impl Fn(u32, u32) -> bool) -> Option<[u32; 4]> {
+    let mut rect: Option<[u32; 4]> = None;
+    for y in 0..h {
+        for x in 0..w {
+            if differs(x, y) {
+                let r = rect.get_or_insert([x, y, x + 1, y + 1]);
+                r[0] = r[0].min(x);
+                r[1] = r[1].min(y);
+                r[2] = r[2].max(x + 1);
+                r[3] = r[3].max(y + 1);
+            }
+        }
+    }
+    rect
 }
 
 #[derive(Resource)]
