@@ -275,65 +275,6 @@ fn replay_screenshot_shows_the_player_where_the_simulation_has_it() {
 }
 
 #[test]
-fn screenshots_draw_the_tiles_with_their_sprites() {
-    if !window_tests_possible() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let out = sprout_in_window(
-        dir.path(),
-        &[
-            "play",
-            "--level",
-            "1-1",
-            "--screenshot",
-            "tiles.png",
-            "--frames",
-            "5",
-        ],
-    );
-    check_shot(dir.path(), &out, "tiles.png", [1280, 720]);
-    let shot = Shot::load(&dir.path().join("tiles.png"));
-    // At the start of 1-1: bricks at columns 16–20 of row 9 (screen x 512–672,
-    // y 528–560), the first pipe at columns 30–31 (x 960–1024), earth below the
-    // ground's top edge.
-    for (what, rgb, min) in [
-        ("brick", TILE_RGB[0], 500),
-        ("pipe", TILE_RGB[1], 500),
-        ("earth", TILE_RGB[2], 5000),
-    ] {
-        let n = shot.pixels_of(rgb);
-        assert!(n >= min, "{what}: only {n} pixels of {rgb:?}");
-    }
-    let brick = shot.around([540.0, 544.0], 12);
-    assert!(
-        brick.iter().any(|&p| near(p, TILE_RGB[0], 12)),
-        "no brick at (540, 544)"
-    );
-    let pipe = shot.around([992.0, 630.0], 12);
-    assert!(
-        pipe.iter().any(|&p| near(p, TILE_RGB[1], 12)),
-        "no pipe at (992, 630)"
-    );
-    // The sky is the sky, and the pixel art is crisp: most pixels of the
-    // level are palette colours exactly (nearest-neighbour sampling).
-    assert!(shot.pixels_of(SKY_RGB) > 200_000);
-    let palette = palette();
-    let level = &shot.rgb[3 * 1280 * 250..3 * 1280 * 680];
-    let exact = level
-        .chunks_exact(3)
-        .filter(|p| {
-            let p = [p[0], p[1], p[2]];
-            near(p, SKY_RGB, 1) || palette.iter().any(|&c| near(p, c, 1))
-        })
-        .count();
-    assert!(
-        exact * 100 >= (level.len() / 3) * 98,
-        "{exact} exact palette pixels"
-    );
-}
-
-#[test]
 fn ghosts_draw_the_whole_generation_translucent_around_the_opaque_champion() {
     if !window_tests_possible() {
         return;
@@ -639,7 +580,7 @@ fn replay_of_an_occluded_experiment_marks_the_hidden_cells() {
 }
 
 #[test]
-fn play_screenshot_shows_the_player_at_the_start_of_1_1() {
+fn play_screenshot_shows_the_player_and_the_tile_sprites_at_the_start_of_1_1() {
     if !window_tests_possible() {
         return;
     }
@@ -667,6 +608,60 @@ fn play_screenshot_shows_the_player_at_the_start_of_1_1() {
         (x - 80.0).abs() <= 4.0 && (y - 640.0).abs() <= 4.0,
         "player at ({x}, {y})"
     );
+    let shot = Shot::load(&dir.path().join("start.png"));
+    // At the start of 1-1: bricks at columns 16–20 of row 9 (screen x 512–672,
+    // y 528–560), the first pipe at columns 30–31 (x 960–1024), earth below the
+    // ground's top edge.
+    for (what, rgb, min) in [
+        ("brick", TILE_RGB[0], 500),
+        ("pipe", TILE_RGB[1], 500),
+        ("earth", TILE_RGB[2], 5000),
+    ] {
+        let n = shot.pixels_of(rgb);
+        assert!(n >= min, "{what}: only {n} pixels of {rgb:?}");
+    }
+    let brick = shot.around([540.0, 544.0], 12);
+    assert!(
+        brick.iter().any(|&p| near(p, TILE_RGB[0], 12)),
+        "no brick at (540, 544)"
+    );
+    let pipe = shot.around([992.0, 630.0], 12);
+    assert!(
+        pipe.iter().any(|&p| near(p, TILE_RGB[1], 12)),
+        "no pipe at (992, 630)"
+    );
+    // The sky is the sky, and the pixel art is crisp: most pixels of the
+    // level are palette colours exactly (nearest-neighbour sampling).
+    assert!(shot.pixels_of(SKY_RGB) > 200_000);
+    let palette = palette();
+    let level = &shot.rgb[3 * 1280 * 250..3 * 1280 * 680];
+    let exact = level
+        .chunks_exact(3)
+        .filter(|p| {
+            let p = [p[0], p[1], p[2]];
+            near(p, SKY_RGB, 1) || palette.iter().any(|&c| near(p, c, 1))
+        })
+        .count();
+    assert!(
+        exact * 100 >= (level.len() / 3) * 98,
+        "{exact} exact palette pixels"
+    );
+}
+
+/// Runs `sprout watch` on the tiny experiment for one generation with `extra`
+/// options and a screenshot after 20 ticks; checks it ([`check_shot`]) and
+/// returns the report and stdout.
+fn watch_shot(dir: &Path, extra: &[&str]) -> (serde_json::Value, String) {
+    std::fs::write(dir.join("tiny.ron"), SMALL_PLATFORMER).unwrap();
+    let mut args = vec!["watch", "--config", "tiny.ron", "--generations", "1"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--screenshot", "watch.png", "--frames", "20"]);
+    let out = sprout_in_window(dir, &args);
+    let json = out
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| panic!("no capture line in {out}"));
+    (check_shot(dir, json, "watch.png", [1280, 720]), out)
 }
 
 #[test]
@@ -675,28 +670,7 @@ fn watch_screenshot_shows_the_first_champion_playing() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("tiny.ron"), SMALL_PLATFORMER).unwrap();
-    let out = sprout_in_window(
-        dir.path(),
-        &[
-            "watch",
-            "--config",
-            "tiny.ron",
-            "--generations",
-            "1",
-            "--out",
-            "run",
-            "--screenshot",
-            "watch.png",
-            "--frames",
-            "20",
-        ],
-    );
-    let json = out
-        .lines()
-        .find(|l| l.starts_with('{'))
-        .expect("the capture line");
-    check_shot(dir.path(), json, "watch.png", [1280, 720]);
+    watch_shot(dir.path(), &["--out", "run"]);
     assert!(
         dir.path().join("run/champion.ron").exists(),
         "watch saves as evolve does"
@@ -709,29 +683,7 @@ fn watch_with_ghosts_plays_the_generation_just_evaluated() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("tiny.ron"), SMALL_PLATFORMER).unwrap();
-    let out = sprout_in_window(
-        dir.path(),
-        &[
-            "watch",
-            "--config",
-            "tiny.ron",
-            "--generations",
-            "1",
-            "--out",
-            "run",
-            "--ghosts",
-            "--screenshot",
-            "ghosts.png",
-            "--frames",
-            "20",
-        ],
-    );
-    let json = out
-        .lines()
-        .find(|l| l.starts_with('{'))
-        .expect("the capture line");
-    let report = check_shot(dir.path(), json, "ghosts.png", [1280, 720]);
+    let (report, _) = watch_shot(dir.path(), &["--out", "run", "--ghosts"]);
     // The tiny experiment evaluates 24 genomes: all of them play.
     let visible = report["ghosts_visible"].as_u64().unwrap();
     assert!((2..=24).contains(&visible), "{visible} ghosts");
@@ -746,34 +698,10 @@ fn watch_over_redis_shows_the_run_the_workers_evaluate() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("tiny.ron"), SMALL_PLATFORMER).unwrap();
     let url = redis.url();
-    let out = sprout_in_window(
-        dir.path(),
-        &[
-            "watch",
-            "--config",
-            "tiny.ron",
-            "--generations",
-            "1",
-            "--out",
-            "farm",
-            "--redis",
-            &url,
-            "--local-threads",
-            "1",
-            "--screenshot",
-            "watch.png",
-            "--frames",
-            "20",
-        ],
-    );
+    let farm = ["--out", "farm", "--redis", &url, "--local-threads", "1"];
+    let (_, out) = watch_shot(dir.path(), &farm);
     assert!(out.contains("master of run"), "{out}");
-    let json = out
-        .lines()
-        .find(|l| l.starts_with('{'))
-        .expect("the capture line");
-    check_shot(dir.path(), json, "watch.png", [1280, 720]);
     let args = [
         "evolve",
         "--config",

@@ -400,17 +400,7 @@ mod tests {
     #[test]
     fn the_builtin_art_has_every_frame_and_prop() {
         let art = Art::builtin();
-        for frame in Frame::ALL {
-            let sprite = art
-                .sprite(frame.name())
-                .unwrap_or_else(|| panic!("no sprite {}", frame.name()));
-            assert_eq!(
-                (sprite.width, sprite.height),
-                (CELL, CELL),
-                "{}",
-                frame.name()
-            );
-        }
+        // The atlas panics on a missing frame or one not 16×16.
         for prop in [Prop::Cloud, Prop::Hill, Prop::Bush] {
             assert!(art.sprite(prop.name()).is_some(), "{}", prop.name());
         }

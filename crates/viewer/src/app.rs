@@ -142,24 +142,15 @@ impl Stage {
             g.ended() && (g.generation() != generation.number || g.pick() != self.pick)
         });
         if stale {
-            self.ghosts = Ghosts::new(
-                generation,
-                self.pick,
-                self.play,
-                self.variations,
-                &self.neat,
-            );
-            if self.ghosts.is_none() {
+            let (play, variations, neat) = (self.play, self.variations, &self.neat);
+            let start = |pick| Ghosts::new(generation, pick, play, variations, neat);
+            let mut ghosts = start(self.pick);
+            if ghosts.is_none() {
                 // The species picked died out: show the whole generation.
                 self.pick = Pick::All;
-                self.ghosts = Ghosts::new(
-                    generation,
-                    self.pick,
-                    self.play,
-                    self.variations,
-                    &self.neat,
-                );
+                ghosts = start(Pick::All);
             }
+            self.ghosts = ghosts;
         }
     }
 }
