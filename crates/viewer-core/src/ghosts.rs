@@ -113,6 +113,19 @@ impl Generation {
         })
     }
 
+    /// The pick after `current` when N is pressed: the whole generation →
+    /// each species in id order → the whole generation again.
+    pub fn next_pick(&self, current: Pick) -> Pick {
+        let mut ids: Vec<SpeciesId> = self.species.iter().flatten().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let next = match current {
+            Pick::All | Pick::Top(_) => ids.first(),
+            Pick::Species(id) => ids.iter().find(|&&s| s > id),
+        };
+        next.map_or(Pick::All, |&id| Pick::Species(id))
+    }
+
     /// The genomes `pick` selects, in population order.
     pub fn picked(&self, pick: Pick) -> Vec<usize> {
         match pick {
@@ -437,6 +450,23 @@ mod tests {
                 .count()
         );
         assert!(Ghosts::new(&generation, Pick::Species(9999), play, variations, &neat).is_none());
+    }
+
+    #[test]
+    fn n_cycles_the_ghosts_through_each_species_and_back_to_all() {
+        let (generation, ..) = generation(20);
+        let mut ids: Vec<SpeciesId> = generation.species.iter().flatten().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut pick = Pick::Top(5);
+        let mut seen = Vec::new();
+        for _ in 0..=ids.len() {
+            pick = generation.next_pick(pick);
+            seen.push(pick);
+        }
+        let mut expected: Vec<Pick> = ids.iter().map(|&id| Pick::Species(id)).collect();
+        expected.push(Pick::All);
+        assert_eq!(seen, expected);
     }
 
     #[test]

@@ -367,14 +367,19 @@ fn request(
     if state.done_requesting {
         return;
     }
+    let due = match &state.capture {
+        Capture::Screenshot { ticks, .. } => u64::from(*ticks),
+        // Frames at ticks 1, 1 + stride, 1 + 2·stride, …
+        Capture::Clip { stride, .. } => 1 + u64::from(state.requested) * u64::from(*stride),
+    };
+    if playback.ticks < due {
+        return;
+    }
     let mut report = describe(&stage, &window, &texts, watch.is_some());
     report.ticks = playback.ticks;
     let slot = state.slot.clone();
     match state.capture.clone() {
-        Capture::Screenshot { path, ticks } => {
-            if playback.ticks < u64::from(ticks) {
-                return;
-            }
+        Capture::Screenshot { path, .. } => {
             // Freeze the picture: what is drawn this frame is what gets captured.
             playback.paused = true;
             state.done_requesting = true;
@@ -392,16 +397,7 @@ fn request(
                 },
             );
         }
-        Capture::Clip {
-            path,
-            length,
-            stride,
-        } => {
-            // Frames at ticks 1, 1 + stride, 1 + 2·stride, …
-            let due = 1 + u64::from(state.requested) * u64::from(stride);
-            if playback.ticks < due {
-                return;
-            }
+        Capture::Clip { path, length, .. } => {
             let Some(writer) = state.clip.clone() else {
                 return;
             };

@@ -100,7 +100,8 @@ fn advance(
     stage.refresh_ghosts();
 }
 
-/// Space, arrows, G, H, R and Esc (N belongs to watch mode).
+/// Space, arrows, G, H, R, Esc, and N with ghosts on (watch mode's N
+/// otherwise).
 fn keys(
     keys: Res<ButtonInput<KeyCode>>,
     mut playback: ResMut<Playback>,
@@ -118,6 +119,16 @@ fn keys(
     }
     if keys.just_pressed(KeyCode::KeyG) && !stage.keyboard {
         stage.want_ghosts = !stage.want_ghosts;
+        stage.refresh_ghosts();
+    }
+    // With ghosts on, N picks which of them play (watch mode's N otherwise
+    // picks whose play the single show is).
+    if keys.just_pressed(KeyCode::KeyN)
+        && stage.ghosts.is_some()
+        && let Some(generation) = stage.generation.clone()
+    {
+        stage.pick = generation.next_pick(stage.pick);
+        stage.ghosts = None;
         stage.refresh_ghosts();
     }
     if keys.just_pressed(KeyCode::KeyR) {

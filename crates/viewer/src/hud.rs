@@ -95,7 +95,7 @@ fn update_text(
     mut shown: Single<(&mut Text, &ShowText), (Without<EvolutionText>, Without<SpeciesText>)>,
     mut species: Single<&mut Text, (With<SpeciesText>, Without<EvolutionText>, Without<ShowText>)>,
 ) {
-    let show = match &stage.ghosts {
+    let mut show = match &stage.ghosts {
         Some(ghosts) => ghost_lines(ghosts, playback.speed, playback.paused),
         None => show_lines(
             &stage.label,
@@ -104,6 +104,10 @@ fn update_text(
             playback.paused,
         ),
     };
+    if stage.want_ghosts && stage.generation.is_none() && watch.is_none() {
+        // Replay of a champion file: watch gets a generation with each report.
+        show.push_str("\nghosts: no generation here (replay a checkpoint)");
+    }
     let (text, ShowText(layout)) = &mut *shown;
     set(text, fit_lines(&show, layout.columns()));
     let Some(watch) = watch else {

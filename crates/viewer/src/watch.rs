@@ -150,9 +150,10 @@ fn poll_feed(
     }
 }
 
-/// N: champion → each species in id order → champion.
-fn next_species(keys: Res<ButtonInput<KeyCode>>, mut watch: ResMut<WatchState>) {
-    if !keys.just_pressed(KeyCode::KeyN) {
+/// N: champion → each species in id order → champion (with ghosts on, N
+/// picks the ghosts instead: `controls`).
+fn next_species(keys: Res<ButtonInput<KeyCode>>, stage: Res<Stage>, mut watch: ResMut<WatchState>) {
+    if !keys.just_pressed(KeyCode::KeyN) || stage.ghosts.is_some() {
         return;
     }
     let ids: Vec<SpeciesId> = watch
