@@ -74,7 +74,19 @@ fn bench_plasticity_json_line_has_every_arm_and_the_p_values() {
     for arm in ["fixed", "recurrent", "plastic"] {
         let progress = platformer[format!("{arm}_progress_mean")].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&progress), "{arm}: {progress}");
+        // Runs that clear 1-1 under both mappings, with an exact interval: after
+        // three generations, none does.
+        let rate = platformer[format!("{arm}_success_rate")].as_f64().unwrap();
+        assert_eq!(rate, 0.0, "{arm}");
+        let ci = platformer[format!("{arm}_success_rate_ci95")]
+            .as_array()
+            .unwrap();
+        assert_eq!(ci[0].as_f64(), Some(0.0), "{arm}");
+        // Clopper–Pearson for 0 of 2: [0, 1 − 0.025^(1/2)].
+        let hi = ci[1].as_f64().unwrap();
+        assert!((hi - (1.0 - 0.025f64.sqrt())).abs() < 1e-9, "{arm}: {hi}");
     }
+    assert!(out.contains("clear both 0%"), "{out}");
     // The occluded platformer: no module against each module.
     let occluded = &json["occluded"];
     for key in [
@@ -88,6 +100,8 @@ fn bench_plasticity_json_line_has_every_arm_and_the_p_values() {
         assert!(occluded.get(key).is_some(), "{key} missing from {last}");
     }
     assert!(occluded.get("none_mirrored_progress_mean").is_none());
+    assert!(occluded.get("none_success_rate").is_none());
+    assert!(tmaze.get("plastic_success_rate").is_none());
 }
 
 #[test]

@@ -36,6 +36,7 @@ use sprout_genome::Genome;
 use sprout_platformer::{PlatformerConfig, PlatformerTask};
 
 use crate::error::LabError;
+use crate::interval::rate_ci95;
 use crate::significance::{Summary, mann_whitney_u, welch_t_test};
 use crate::tasks::{SproutExperiment, TaskSpec, builtin_experiment};
 
@@ -131,12 +132,15 @@ pub struct PlasticityRequest {
 }
 
 /// A champion's test result: its score, and for the platformer its mean
-/// progress overall and in the mirrored episodes.
+/// progress overall and in the mirrored episodes, and whether it cleared the
+/// level in every test episode under both mappings.
 #[derive(Debug, Clone, Copy, Default)]
 struct Score {
     score: f64,
     progress: Option<f64>,
     mirrored_progress: Option<f64>,
+    /// Shifting controls only.
+    cleared_both: Option<bool>,
 }
 
 /// One arm's champions' test results.
@@ -331,12 +335,15 @@ fn platformer_score(
     let mut ctx = test_context(seed, genome);
     let (mut fitness, mut progress, mut episodes) = (0.0, 0.0, 0u32);
     let (mut mirrored_progress, mut mirrored) = (0.0, 0u32);
+    // Cleared under each mapping: [plain, mirrored], each every time.
+    let mut cleared = [true; 2];
     for level in test.levels(0).iter() {
         for variant in test.draw_variants(&mut ctx.rng) {
             let report = test.play_variant(level, &mut agent, &variant, false);
             fitness += report.fitness.max(config.fitness_floor);
             progress += report.progress;
             episodes += 1;
+            cleared[usize::from(variant.mirrored)] &= report.finished;
             if variant.mirrored {
                 mirrored_progress += report.progress;
                 mirrored += 1;
@@ -348,6 +355,7 @@ fn platformer_score(
         score: fitness / n,
         progress: Some(progress / n),
         mirrored_progress: (mirrored > 0).then(|| mirrored_progress / f64::from(mirrored)),
+        cleared_both: (mirrored > 0 && mirrored < episodes).then_some(cleared == [true; 2]),
     })
 }
 
@@ -371,6 +379,13 @@ pub struct ArmSummary {
     /// Platformer with shifting controls: the same in the mirrored episodes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mirrored_progress_mean: Option<f64>,
+    /// Platformer with shifting controls: the fraction of runs whose champion
+    /// cleared the level in every test episode under both mappings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success_rate: Option<f64>,
+    /// Its 95% interval (Clopper–Pearson).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success_rate_ci95: Option<[f64; 2]>,
     /// The arm's name in the text report.
     #[serde(skip)]
     pub label: &'static str,
@@ -587,6 +602,8 @@ fn summarise(section: &Section, arms: &[Arm]) -> ([ArmSummary; 3], [Test; 2]) {
             let v: Option<Vec<f64>> = arm.scores.iter().map(get).collect();
             v.and_then(|v| Summary::of(&v)).map(|s| s.mean)
         };
+        let cleared: Option<Vec<bool>> = arm.scores.iter().map(|s| s.cleared_both).collect();
+        let successes = cleared.map(|c| c.iter().filter(|&&c| c).count());
         ArmSummary {
             mean: s.mean,
             sd: s.sd,
@@ -595,6 +612,8 @@ fn summarise(section: &Section, arms: &[Arm]) -> ([ArmSummary; 3], [Test; 2]) {
             scores: values[i].clone(),
             progress_mean: mean_of(|s| s.progress),
             mirrored_progress_mean: mean_of(|s| s.mirrored_progress),
+            success_rate: successes.map(|k| k as f64 / arm.scores.len() as f64),
+            success_rate_ci95: successes.and_then(|k| rate_ci95(k, arm.scores.len())),
             label: arm.label,
         }
     };
@@ -624,11 +643,19 @@ impl<C: Comparisons> fmt::Display for SectionReport<C> {
         let show = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.2}"));
         writeln!(f, "{}", self.header)?;
         for arm in self.comparison.arms() {
-            let extra = match (arm.progress_mean, arm.mirrored_progress_mean) {
+            let mut extra = match (arm.progress_mean, arm.mirrored_progress_mean) {
                 (Some(p), Some(m)) => format!("  progress {p:.2} (mirrored {m:.2})"),
                 (Some(p), None) => format!("  progress {p:.2}"),
                 _ => String::new(),
             };
+            if let (Some(rate), Some([lo, hi])) = (arm.success_rate, arm.success_rate_ci95) {
+                extra.push_str(&format!(
+                    "  clear both {:.0}% (95% CI {:.0}–{:.0}%)",
+                    100.0 * rate,
+                    100.0 * lo,
+                    100.0 * hi
+                ));
+            }
             writeln!(
                 f,
                 "  {:<21} mean {:>8.2}  sd {:>8}  min {:>8.2}  max {:>8.2}{extra}",
