@@ -9,20 +9,23 @@
 # Needs a display; on a server, xvfb-run with Mesa's software Vulkan:
 #   xvfb-run -a -s "-screen 0 1280x720x24" env WGPU_BACKEND=vulkan scripts/record_clips.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-sprout=${SPROUT:-"cargo run -q --"}
-out=docs/clips
+root=$(cd "$(dirname "$0")/.." && pwd)
+sprout=${SPROUT:-"cargo run -q --manifest-path $root/Cargo.toml --"}
+out=$root/docs/clips
+mkdir -p "$out"
+# Runs live in a scratch directory; the clips' HUD names them by the short
+# relative paths used here.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$out"
+cd "$work"
 
 # The main job as README runs it (seed 0): solved in generation 29.
-$sprout evolve --out "$work/solved" >/dev/null
-$sprout replay "$work/solved/champion.ron" --record "$out/champion-1-1.gif" \
+$sprout evolve --out solved >/dev/null
+$sprout replay solved/champion.ron --record "$out/champion-1-1.gif" \
     --episode --stride 4 --window 640x360 >/dev/null
 
 # Five generations in: the whole population, ghosts coloured by species.
-$sprout evolve --generations 5 --out "$work/early" >/dev/null
-$sprout replay "$work/early" --ghosts --record "$out/ghosts-generation-5.gif" \
+$sprout evolve --generations 5 --out early >/dev/null
+$sprout replay early --ghosts --record "$out/ghosts-generation-5.gif" \
     --frames 150 --stride 4 --window 640x360 >/dev/null
 ls -l "$out"
