@@ -17,6 +17,7 @@
 //!     episodes: 1,
 //!     mirror_controls: false,
 //!     occlusion: None,
+//!     episode_fitness: Mean,
 //! )
 //! ```
 //!
@@ -120,6 +121,21 @@ pub struct PlatformerConfig {
     /// Hidden sensor cells: in some observations part of the grid reads a
     /// marker value instead (see [`Occlusion`]). Default none.
     pub occlusion: Option<Occlusion>,
+    /// How an evaluation's episodes make its fitness. Default `Mean`.
+    pub episode_fitness: EpisodeFitness,
+}
+
+/// How the episodes of one evaluation combine into its fitness (each
+/// episode's fitness raised to `fitness_floor` first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum EpisodeFitness {
+    /// Their mean.
+    #[default]
+    Mean,
+    /// The lowest: a genome scores what it does under its worst variant (with
+    /// `mirror_controls`, the mapping it handles worse), so doing well under
+    /// one only cannot carry it.
+    Worst,
 }
 
 impl Default for PlatformerConfig {
@@ -138,6 +154,7 @@ impl Default for PlatformerConfig {
             episodes: 1,
             mirror_controls: false,
             occlusion: None,
+            episode_fitness: EpisodeFitness::Mean,
         }
     }
 }
@@ -346,6 +363,7 @@ mod tests {
             episodes: 1,
             mirror_controls: false,
             occlusion: None,
+            episode_fitness: Mean,
         )";
         let config: PlatformerConfig = ron::from_str(text).unwrap();
         assert_eq!(config, PlatformerConfig::default());

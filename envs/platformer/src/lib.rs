@@ -39,7 +39,7 @@ pub mod world;
 mod testutil;
 
 pub use buttons::Buttons;
-pub use config::{ConfigError, LevelSet, PlatformerConfig};
+pub use config::{ConfigError, EpisodeFitness, LevelSet, PlatformerConfig};
 pub use enemies::{Enemy, EnemyKind};
 pub use episode::{EndCause, Episode, EpisodeReport, EpisodeRules, PlaySettings};
 pub use generator::{GenerateError, generate};

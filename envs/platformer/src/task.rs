@@ -15,7 +15,7 @@ use rand::{Rng, RngExt};
 use sprout_task::{Agent, EvalContext, Evaluation, Task};
 
 use crate::buttons::Buttons;
-use crate::config::{ConfigError, LevelSet, PlatformerConfig, rotating_seed};
+use crate::config::{ConfigError, EpisodeFitness, LevelSet, PlatformerConfig, rotating_seed};
 use crate::episode::{EpisodeReport, PlaySettings};
 use crate::generator::{GenerateError, generate};
 use crate::level::{Level, LevelError};
@@ -226,18 +226,24 @@ impl Task for PlatformerTask {
     fn evaluate(&self, agent: &mut dyn Agent, ctx: &mut EvalContext) -> Evaluation {
         let levels = self.levels(ctx.generation);
         let mut observation = Vec::with_capacity(self.play.sensors.len());
-        let (mut total, mut solved, mut steps) = (0.0, true, 0u64);
+        let (mut total, mut worst, mut solved, mut steps) = (0.0, f64::INFINITY, true, 0u64);
         for level in levels.iter() {
             for variant in self.draw_variants(&mut ctx.rng) {
                 let report = self.play_into(level, agent, &variant, &mut observation, false);
-                total += report.fitness.max(self.config.fitness_floor);
+                let fitness = report.fitness.max(self.config.fitness_floor);
+                total += fitness;
+                worst = worst.min(fitness);
                 solved &= report.finished;
                 steps += u64::from(report.ticks);
             }
         }
         let episodes = levels.len() * self.config.episodes as usize;
+        let fitness = match self.config.episode_fitness {
+            EpisodeFitness::Mean => total / episodes as f64,
+            EpisodeFitness::Worst => worst,
+        };
         Evaluation {
-            fitness: total / episodes as f64,
+            fitness,
             solved,
             steps,
         }
@@ -409,6 +415,16 @@ mod tests {
             2 * u64::from(plain.ticks + swapped.ticks),
             "four episodes"
         );
+
+        // Scored by its worst episode, it gets the mirrored episodes' fitness.
+        let worst = PlatformerTask::new(PlatformerConfig {
+            episode_fitness: EpisodeFitness::Worst,
+            ..task.config().clone()
+        })
+        .unwrap();
+        let eval = worst.evaluate(&mut agent, &mut ctx(3));
+        assert_eq!(eval.fitness, swapped.fitness.max(0.0));
+        assert!(eval.fitness < mean);
     }
 
     #[test]
