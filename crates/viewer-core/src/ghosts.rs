@@ -104,13 +104,7 @@ impl Generation {
 
     /// The index of the fittest genome (the first of equals).
     pub fn fittest(&self) -> Option<usize> {
-        (0..self.fitness.len()).reduce(|best, i| {
-            if self.fitness[i] > self.fitness[best] {
-                i
-            } else {
-                best
-            }
-        })
+        first_max(&self.fitness)
     }
 
     /// The pick after `current` when N is pressed: the whole generation →
@@ -247,13 +241,8 @@ impl Ghosts {
                 fitness: generation.fitness[i],
             })
             .collect();
-        let champion = (0..ghosts.len()).reduce(|best, i| {
-            if ghosts[i].fitness > ghosts[best].fitness {
-                i
-            } else {
-                best
-            }
-        })?;
+        let fitness: Vec<f64> = ghosts.iter().map(|g| g.fitness).collect();
+        let champion = first_max(&fitness)?;
         Some(Ghosts {
             ghosts,
             champion,
@@ -341,6 +330,11 @@ impl Ghosts {
     pub fn pick(&self) -> Pick {
         self.pick
     }
+}
+
+/// The index of the largest value (the first of equals).
+fn first_max(values: &[f64]) -> Option<usize> {
+    (0..values.len()).reduce(|best, i| if values[i] > values[best] { i } else { best })
 }
 
 /// A species' colour: hues spread by the golden ratio so neighbouring ids

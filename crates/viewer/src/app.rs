@@ -288,11 +288,11 @@ pub fn run(mode: Mode, options: Options) -> Result<Outcome, ViewerError> {
                 show: None,
                 label: "waiting for the first champion".into(),
                 play: setup.play,
-                neat: setup.neat.clone(),
+                neat: setup.neat,
                 variations: setup.variations,
                 ..Stage::default()
             };
-            app.insert_resource(WatchState::new(setup, close_when_done))
+            app.insert_resource(WatchState::new(setup.feed, close_when_done))
                 .add_plugins(WatchPlugin);
             stage
         }

@@ -83,8 +83,9 @@ struct LevelRoot;
 #[derive(Component)]
 struct LevelPart;
 
+/// A backdrop prop: where it stands and its size in level pixels.
 #[derive(Component)]
-struct PropSprite(Prop, art::Placed);
+struct PropSprite(art::Placed, Vec2);
 
 #[derive(Component)]
 struct PlayerSprite;
@@ -135,7 +136,7 @@ fn setup(
             Some((prop, handle, Vec2::new(s.width as f32, s.height as f32)))
         })
         .collect();
-    commands.insert_resource(Sheets {
+    let sheets = Sheets {
         atlas: images.add(texture(w, h, rgba)),
         ghost_atlas: images.add(texture(w, h, ghost_rgba)),
         layout: layouts.add(TextureAtlasLayout::from_grid(
@@ -146,7 +147,7 @@ fn setup(
             None,
         )),
         props,
-    });
+    };
     // Flat colours need neither multisampling nor tone mapping, and both cost
     // full-screen passes that software renderers (llvmpipe) pay for in CPU time.
     // The projection always shows the 1280×720 picture; `fit_window` sizes its
@@ -177,30 +178,20 @@ fn setup(
     commands.spawn((LevelRoot, Transform::default(), Visibility::default()));
     commands.spawn((
         PlayerSprite,
-        Sprite::default(),
+        sheets.sprite(Frame::PlayerStand, false),
         Transform::from_xyz(0.0, 0.0, 3.0),
         Visibility::Hidden,
     ));
     for i in 0..MAX_ACTIVE {
-        for component in [0, 1] {
-            let transform = Transform::from_xyz(0.0, 0.0, 2.0);
-            if component == 0 {
-                commands.spawn((
-                    EnemySprite(i),
-                    Sprite::default(),
-                    transform,
-                    Visibility::Hidden,
-                ));
-            } else {
-                commands.spawn((
-                    SquashedSprite(i),
-                    Sprite::default(),
-                    transform,
-                    Visibility::Hidden,
-                ));
-            }
-        }
+        let hidden = (
+            sheets.sprite(Frame::WalkerWalk1, false),
+            Transform::from_xyz(0.0, 0.0, 2.0),
+            Visibility::Hidden,
+        );
+        commands.spawn((EnemySprite(i), hidden.clone()));
+        commands.spawn((SquashedSprite(i), hidden));
     }
+    commands.insert_resource(sheets);
 }
 
 /// Spawns the tiles and the backdrop when the show moves to another level.
@@ -256,7 +247,7 @@ fn build_level(
         };
         commands.spawn((
             LevelPart,
-            PropSprite(placed.prop, placed),
+            PropSprite(placed, *px),
             sprite,
             Transform::from_xyz(0.0, 0.0, z),
         ));
@@ -276,19 +267,12 @@ fn camera_frame(stage: &Stage) -> Option<LevelFrame> {
 }
 
 /// Scrolls the backdrop slower than the level.
-fn place_backdrop(
-    stage: Res<Stage>,
-    sheets: Res<Sheets>,
-    mut props: Query<(&PropSprite, &mut Transform)>,
-) {
+fn place_backdrop(stage: Res<Stage>, mut props: Query<(&PropSprite, &mut Transform)>) {
     let Some(frame) = camera_frame(&stage) else {
         return;
     };
-    for (PropSprite(prop, placed), mut transform) in &mut props {
-        let Some((_, _, px)) = sheets.props.iter().find(|(p, ..)| p == prop) else {
-            continue;
-        };
-        let left = (placed.x - frame.scroll * prop.parallax()) * frame.scale;
+    for (PropSprite(placed, px), mut transform) in &mut props {
+        let left = (placed.x - frame.scroll * placed.prop.parallax()) * frame.scale;
         let bottom = WINDOW_H - placed.bottom * frame.scale;
         let center = [
             left + px.x * frame.scale / 2.0,
@@ -305,19 +289,20 @@ fn standing_center(x: i32, y: i32, height: i32) -> (i32, i32) {
     (x, y + height / 2 - CELL as i32 * PX / 2)
 }
 
-fn place_enemy(
-    frame: &LevelFrame,
-    sheets: &Sheets,
-    enemy: &Enemy,
-    art_frame: Frame,
-    flip: bool,
-) -> (Vec3, Sprite) {
-    let (ex, ey) = enemy.center();
-    let (cx, cy) = standing_center(ex, ey, ENEMY_H);
-    let mut sprite = sheets.sprite(art_frame, false);
+/// Shows `art_frame` of the atlas (mirrored when `flip`) at the frame's scale.
+fn show_frame(sprite: &mut Sprite, art_frame: Frame, flip: bool, frame: &LevelFrame) {
+    if let Some(atlas) = sprite.texture_atlas.as_mut() {
+        atlas.index = art_frame.index();
+    }
     sprite.flip_x = flip;
     sprite.custom_size = Some(Vec2::splat(CELL as f32 * frame.scale));
-    (to_world(frame.to_screen(cx, cy)).extend(2.0), sprite)
+}
+
+/// Where an enemy's sprite is centred, in world coordinates.
+fn enemy_at(frame: &LevelFrame, enemy: &Enemy) -> Vec3 {
+    let (ex, ey) = enemy.center();
+    let (cx, cy) = standing_center(ex, ey, ENEMY_H);
+    to_world(frame.to_screen(cx, cy)).extend(2.0)
 }
 
 /// Scrolls the level and places the player and the enemies (of the champion,
@@ -325,7 +310,6 @@ fn place_enemy(
 #[allow(clippy::type_complexity)]
 fn place_actors(
     stage: Res<Stage>,
-    sheets: Res<Sheets>,
     mut root: Single<&mut Transform, (With<LevelRoot>, Without<PlayerSprite>)>,
     mut player: Single<
         (&mut Transform, &mut Sprite, &mut Visibility),
@@ -356,29 +340,26 @@ fn place_actors(
     let p = world.player();
     let (cx, cy) = p.center();
     let (art_frame, flip) = art::player_frame(p, world.tick());
-    **sprite = sheets.sprite(art_frame, false);
-    sprite.flip_x = flip;
-    sprite.custom_size = Some(Vec2::splat(CELL as f32 * frame.scale));
+    show_frame(sprite, art_frame, flip, &frame);
     transform.translation = to_world(frame.to_screen(cx, cy)).extend(3.0);
     **visibility = Visibility::Visible;
 
     let active = world.enemies();
     let squashed: Vec<&Enemy> = show.squashed().collect();
     for (live, flat, mut transform, mut sprite, mut visibility) in &mut enemies {
-        let placed = match (live, flat) {
-            (Some(slot), _) => active.get(slot.0).map(|e| {
-                let (f, flip) = art::enemy_frame(e, world.tick());
-                place_enemy(&frame, &sheets, e, f, flip)
-            }),
+        let shown = match (live, flat) {
+            (Some(slot), _) => active
+                .get(slot.0)
+                .map(|e| (e, art::enemy_frame(e, world.tick()))),
             (None, Some(slot)) => squashed
                 .get(slot.0)
-                .map(|e| place_enemy(&frame, &sheets, e, Frame::WalkerSquashed, e.vx < 0)),
+                .map(|&e| (e, (Frame::WalkerSquashed, e.vx < 0))),
             (None, None) => None,
         };
-        match placed {
-            Some((at, new)) => {
-                transform.translation = at;
-                *sprite = new;
+        match shown {
+            Some((enemy, (art_frame, flip))) => {
+                show_frame(&mut sprite, art_frame, flip, &frame);
+                transform.translation = enemy_at(&frame, enemy);
                 *visibility = Visibility::Visible;
             }
             None => *visibility = Visibility::Hidden,
@@ -423,13 +404,9 @@ fn place_ghosts(
         let p = world.player();
         let (cx, cy) = p.center();
         let (art_frame, flip) = art::player_frame(p, world.tick());
-        if let Some(atlas) = sprite.texture_atlas.as_mut() {
-            atlas.index = art_frame.index();
-        }
+        show_frame(&mut sprite, art_frame, flip, &frame);
         let [r, g, b] = species_color(ghost.species);
         sprite.color = Color::srgba(r, g, b, GHOST_ALPHA);
-        sprite.flip_x = flip;
-        sprite.custom_size = Some(Vec2::splat(CELL as f32 * frame.scale));
         // Each ghost its own depth, so overlapping ghosts blend in a fixed order.
         let z = 2.5 + 0.4 * *i as f32 / all.len() as f32;
         transform.translation = to_world(frame.to_screen(cx, cy)).extend(z);

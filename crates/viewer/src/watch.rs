@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use sprout_genome::{Genome, GenomeId, NeatConfig, SpeciesId};
-use sprout_platformer::{Level, PlaySettings, Variations};
+use sprout_genome::{Genome, GenomeId, SpeciesId};
+use sprout_platformer::Level;
 
-use crate::app::{Stage, WatchSetup};
+use crate::app::Stage;
 use crate::feed::{Feed, Snapshot};
 use crate::show::Show;
 
@@ -25,9 +25,6 @@ pub enum Focus {
 #[derive(Resource)]
 pub struct WatchState {
     feed: Feed,
-    neat: NeatConfig,
-    play: PlaySettings,
-    variations: Variations,
     /// The newest snapshot read from the feed.
     pub snapshot: Option<Snapshot>,
     /// Whose play is shown.
@@ -42,12 +39,9 @@ pub struct WatchState {
 
 impl WatchState {
     /// Watch state for a run.
-    pub fn new(setup: WatchSetup, close_when_done: bool) -> Self {
+    pub fn new(feed: Feed, close_when_done: bool) -> Self {
         WatchState {
-            feed: setup.feed,
-            neat: setup.neat,
-            play: setup.play,
-            variations: setup.variations,
+            feed,
             snapshot: None,
             focus: Focus::Champion,
             shown: None,
@@ -131,11 +125,11 @@ fn poll_feed(
     }
     let id = genome.id;
     let show = Show::of_genome(
-        watch.play,
-        watch.variations,
+        stage.play,
+        stage.variations,
         levels.to_vec(),
         genome,
-        &watch.neat,
+        &stage.neat,
     );
     let immediately = watch.focus == Focus::Champion || stage.show.is_none();
     stage.label = label;
