@@ -323,3 +323,66 @@ fn evolved_module_genes_are_saved_inspected_replayed_and_checked_on_load() {
         "{err}"
     );
 }
+
+#[test]
+fn bench_plasticity_keeps_runs_and_a_longer_bench_reuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let bench = |runs: &str| {
+        let out = sprout_ok(
+            dir.path(),
+            &[
+                "bench",
+                "plasticity",
+                "--section",
+                "tmaze",
+                "--runs",
+                runs,
+                "--generations",
+                "2",
+                "--keep-runs",
+                "kept",
+                "--json",
+            ],
+        );
+        let json: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        json["tmaze"].clone()
+    };
+    let two = bench("2");
+    let mut kept: Vec<String> = std::fs::read_dir(dir.path().join("kept"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    kept.sort();
+    assert_eq!(
+        kept,
+        [
+            "tmaze-fixed-0-g2.ron",
+            "tmaze-fixed-1-g2.ron",
+            "tmaze-plastic-0-g2.ron",
+            "tmaze-plastic-1-g2.ron",
+            "tmaze-recurrent-0-g2.ron",
+            "tmaze-recurrent-1-g2.ron",
+        ]
+    );
+    // A kept champion is a champion file like any other.
+    let replayed = sprout_ok(
+        dir.path(),
+        &["replay", "kept/tmaze-plastic-1-g2.ron", "--headless"],
+    );
+    assert!(!replayed.is_empty());
+    // Three runs: the first two are the kept ones, scored the same.
+    let three = bench("3");
+    for arm in ["fixed", "recurrent", "plastic"] {
+        let key = format!("{arm}_scores");
+        let (two, three) = (
+            two[&key].as_array().unwrap(),
+            three[&key].as_array().unwrap(),
+        );
+        assert_eq!(three.len(), 3, "{arm}");
+        assert_eq!(two[..], three[..2], "{arm}");
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("kept")).unwrap().count(),
+        9
+    );
+}

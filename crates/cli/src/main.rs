@@ -266,6 +266,12 @@ enum BenchCommand {
         /// comma-separated). Default: all three.
         #[arg(long, value_delimiter = ',')]
         section: Vec<String>,
+        /// Keep each run's champion in DIR (replayable with `sprout replay`)
+        /// and score the champions already there instead of evolving them
+        /// again: an interrupted bench resumes, and a bench with more runs
+        /// only evolves the new seeds.
+        #[arg(long, value_name = "DIR")]
+        keep_runs: Option<PathBuf>,
         #[command(flatten)]
         out: BenchOutput,
     },
@@ -437,6 +443,7 @@ fn bench_command(which: BenchCommand) -> Result<()> {
             seed,
             generations,
             section,
+            keep_runs,
             out,
         } => {
             let request = bench::plasticity::PlasticityRequest {
@@ -444,6 +451,7 @@ fn bench_command(which: BenchCommand) -> Result<()> {
                 seed,
                 generations,
                 sections: section,
+                keep_runs,
             };
             let report = thread_pool(out.threads)?.install(|| {
                 bench::plasticity::plasticity(&request, |section| println!("{section}"))

@@ -19,9 +19,13 @@
 //!   lifetime module, with a Hopfield memory that completes the hidden cells,
 //!   and with online RBM features.
 //!
-//! `--section` runs some of them only.
+//! `--section` runs some of them only. With `--keep-runs DIR`, each run's
+//! champion is kept in DIR (a replayable champion file) and a later bench with
+//! the same settings scores the kept champion instead of evolving it again, so
+//! an hours-long bench can stop and resume, and grow by more seeds.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rand::SeedableRng;
@@ -30,6 +34,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_with::with_prefix;
 use sprout_classic::tmaze::TMazeConfig;
+use sprout_evolve::saves::{load_saved_genome, write_champion};
 use sprout_evolve::seed::evaluation_seed;
 use sprout_evolve::{Budget, EvalContext, Evolution, NetworkAgent, Task, TaskDescription};
 use sprout_genome::Genome;
@@ -129,6 +134,8 @@ pub struct PlasticityRequest {
     pub generations: Option<u64>,
     /// Keys of the sections to run (all when empty).
     pub sections: Vec<String>,
+    /// Where each run's champion is kept and looked for (`--keep-runs`).
+    pub keep_runs: Option<PathBuf>,
 }
 
 /// A champion's test result: its score, and for the platformer its mean
@@ -193,7 +200,9 @@ pub fn plasticity(
             let scores = seeds
                 .clone()
                 .into_par_iter()
-                .map(|seed| champion_score(experiment, seed, generations))
+                .map(|seed| {
+                    champion_score(experiment, seed, generations, request.keep_runs.as_deref())
+                })
                 .collect::<Result<Vec<Score>, LabError>>()?;
             arms.push(Arm { key, label, scores });
         }
@@ -255,38 +264,74 @@ fn check_same_budget(section: &Section, experiments: &[SproutExperiment]) -> Res
 }
 
 /// Evolves one run for `generations` generations and scores its champion (the
-/// fittest genome seen) on unseen lifetimes or episodes.
+/// fittest genome seen) on unseen lifetimes or episodes. With `keep`, the
+/// champion is read from there when an earlier bench kept it, and kept there
+/// when this one evolves it.
 fn champion_score(
     experiment: &SproutExperiment,
     seed: u64,
     generations: u64,
+    keep: Option<&Path>,
 ) -> Result<Score, LabError> {
-    let task = experiment
-        .task
-        .build()
-        .map_err(|e| LabError::Task(e.to_string()))?;
-    let neat = &experiment.neat;
-    let mut evolution = Evolution::new(neat, task.as_ref(), seed);
-    let budget = Budget {
+    // The experiment as this run ran it, as its champion file records it.
+    let run = SproutExperiment {
+        seed,
         generations,
         stop_when_solved: false,
+        ..experiment.clone()
     };
-    evolution.run(neat, task.as_ref(), budget)?;
-    let champion = evolution
-        .best
-        .as_ref()
-        .expect("at least one generation ran");
-    let genome = &champion.genome;
-    match &experiment.task {
+    let kept = keep.map(|dir| dir.join(format!("{}-{seed}-g{generations}.ron", run.name)));
+    let genome = match &kept {
+        Some(path) if path.exists() => kept_champion(path, &run)?,
+        _ => {
+            let champion = evolve_champion(&run)?;
+            if let Some(path) = &kept {
+                write_champion(path, &run, seed, &champion)?;
+            }
+            champion.genome
+        }
+    };
+    match &run.task {
         TaskSpec::TMaze(config) => Ok(Score {
-            score: tmaze_score(config, genome, experiment, seed)?,
+            score: tmaze_score(config, &genome, &run, seed)?,
             ..Score::default()
         }),
-        TaskSpec::Platformer(config) => platformer_score(config, genome, experiment, seed),
+        TaskSpec::Platformer(config) => platformer_score(config, &genome, &run, seed),
         _ => Err(LabError::Request(
             "the plasticity benchmark runs the T-maze and the platformer".into(),
         )),
     }
+}
+
+/// Runs `run` to the end of its budget and returns the fittest genome seen.
+fn evolve_champion(run: &SproutExperiment) -> Result<sprout_evolve::Champion, LabError> {
+    let task = run
+        .task
+        .build()
+        .map_err(|e| LabError::Task(e.to_string()))?;
+    let mut evolution = Evolution::new(&run.neat, task.as_ref(), run.seed);
+    let budget = Budget {
+        generations: run.generations,
+        stop_when_solved: false,
+    };
+    evolution.run(&run.neat, task.as_ref(), budget)?;
+    Ok(evolution.best.expect("at least one generation ran"))
+}
+
+/// The genome of a kept champion file, which must come from exactly `run`: a
+/// champion evolved under other settings would silently mix two experiments
+/// into one comparison.
+fn kept_champion(path: &Path, run: &SproutExperiment) -> Result<Genome, LabError> {
+    let saved = load_saved_genome::<TaskSpec>(path)?;
+    if saved.experiment != *run || saved.seed != run.seed {
+        return Err(LabError::Request(format!(
+            "{}: kept by a bench with other settings (configs/{}.ron changed since); \
+             move it away or keep this bench's runs in another directory",
+            path.display(),
+            run.name
+        )));
+    }
+    Ok(saved.champion.genome)
 }
 
 /// The evaluation context of a champion's test: a stream no training
@@ -726,5 +771,67 @@ mod tests {
             assert_eq!(score.progress, Some(0.0), "{name}");
             assert_eq!(score.mirrored_progress.is_some(), mirrored, "{name}");
         }
+    }
+
+    /// The T-maze plastic arm as run `seed` with `generations` runs it.
+    fn tmaze_run(seed: u64, generations: u64) -> SproutExperiment {
+        SproutExperiment {
+            seed,
+            generations,
+            stop_when_solved: false,
+            ..builtin_experiment("tmaze-plastic").unwrap()
+        }
+    }
+
+    #[test]
+    fn a_kept_champion_is_scored_instead_of_evolved_again() {
+        let dir = tempfile::tempdir().unwrap();
+        // A budget no test could evolve: only the kept champion can answer.
+        let generations = 1_000_000;
+        let run = tmaze_run(7, generations);
+        let champion = evolve_champion(&tmaze_run(7, 2)).unwrap();
+        let kept = dir
+            .path()
+            .join(format!("tmaze-plastic-7-g{generations}.ron"));
+        write_champion(&kept, &run, 7, &champion).unwrap();
+        let experiment = builtin_experiment("tmaze-plastic").unwrap();
+        let score = champion_score(&experiment, 7, generations, Some(dir.path())).unwrap();
+        let TaskSpec::TMaze(config) = &run.task else {
+            panic!("a T-maze experiment");
+        };
+        let direct = tmaze_score(config, &champion.genome, &run, 7).unwrap();
+        assert_eq!(score.score.to_bits(), direct.to_bits());
+    }
+
+    #[test]
+    fn a_bench_keeps_its_champions_and_scores_them_alike_when_resumed() {
+        let dir = tempfile::tempdir().unwrap();
+        let experiment = builtin_experiment("tmaze-plastic").unwrap();
+        let first = champion_score(&experiment, 3, 2, Some(dir.path())).unwrap();
+        let kept = dir.path().join("tmaze-plastic-3-g2.ron");
+        let saved = load_saved_genome::<TaskSpec>(&kept).unwrap();
+        assert_eq!(saved.experiment, tmaze_run(3, 2));
+        let resumed = champion_score(&experiment, 3, 2, Some(dir.path())).unwrap();
+        let fresh = champion_score(&experiment, 3, 2, None).unwrap();
+        assert_eq!(first.score.to_bits(), resumed.score.to_bits());
+        assert_eq!(first.score.to_bits(), fresh.score.to_bits());
+    }
+
+    #[test]
+    fn a_champion_kept_under_other_settings_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut other = tmaze_run(5, 2);
+        other.neat.population_size += 2;
+        let champion = evolve_champion(&other).unwrap();
+        let kept = dir.path().join("tmaze-plastic-5-g2.ron");
+        write_champion(&kept, &other, 5, &champion).unwrap();
+        let experiment = builtin_experiment("tmaze-plastic").unwrap();
+        let err = champion_score(&experiment, 5, 2, Some(dir.path()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("tmaze-plastic-5-g2.ron") && err.contains("other settings"),
+            "{err}"
+        );
     }
 }
