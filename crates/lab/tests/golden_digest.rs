@@ -74,12 +74,13 @@ fn short_runs_of_every_evaluation_path_give_the_pinned_bits() {
     );
 }
 
-/// Pinned on x86-64 Linux (glibc), release 0.1.0, 2026-12-02.
+/// Pinned on x86-64 Linux (glibc), release 0.1.0, 2026-12-02; the shifting
+/// platformer's on 2026-12-03, when its arms began to score the worse episode.
 const GOLDEN: [(&str, u64); 6] = [
     ("xor", 0x83f780896e21498e),
     ("dpv", 0x06d45f76637c2312),
     ("tmaze-plastic", 0x0ff6fb28159f3dee),
-    ("platformer-shifting-plastic", 0x887416226da7c1e4),
+    ("platformer-shifting-plastic", 0xa09d945a1cd8d6e5),
     ("platformer-occluded-hopfield", 0xffbbb9032330b63d),
     ("platformer-occluded-rbm", 0x93442c6009ca5c25),
 ];
