@@ -100,6 +100,30 @@ fn bench_plasticity_json_line_has_every_arm_and_the_p_values() {
         assert!(occluded.get(key).is_some(), "{key} missing from {last}");
     }
     assert!(occluded.get("none_mirrored_progress_mean").is_none());
+    // The platformer in the dark: a Hopfield memory against no module and
+    // against fixed recurrent networks, with the effect's interval.
+    let memory = &json["memory"];
+    for key in [
+        "none_mean",
+        "module_mean",
+        "recurrent_mean",
+        "p_value",
+        "mannwhitney_p",
+        "vs_recurrent_p_value",
+        "vs_recurrent_mannwhitney_p",
+        "module_scores",
+    ] {
+        assert!(memory.get(key).is_some(), "{key} missing from {last}");
+    }
+    let effect = memory["effect"].as_f64().unwrap();
+    let none = memory["none_mean"].as_f64().unwrap();
+    let module = memory["module_mean"].as_f64().unwrap();
+    assert!((effect - (module - none)).abs() < 1e-9, "{last}");
+    if let Some(ci) = memory["effect_ci95"].as_array() {
+        let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+        assert!(lo <= effect && effect <= hi, "{last}");
+    }
+    assert!(out.contains("effect of the Hopfield memory"), "{out}");
     assert!(occluded.get("none_success_rate").is_none());
     assert!(tmaze.get("plastic_success_rate").is_none());
 }
@@ -126,7 +150,7 @@ fn bench_plasticity_runs_only_the_sections_asked_for() {
     assert_eq!(keys, ["tmaze"], "{out}");
     let err = sprout_err(dir.path(), &["bench", "plasticity", "--section", "maze"]);
     assert!(
-        err.contains("--section maze") && err.contains("tmaze, platformer, occluded"),
+        err.contains("--section maze") && err.contains("tmaze, platformer, occluded, memory"),
         "{err}"
     );
 }

@@ -249,9 +249,11 @@ enum BenchCommand {
     /// Lifetime learning where it should matter, with significance tests: the
     /// T-maze with a moving reward and the platformer with controls that swap
     /// between episodes (fixed feed-forward, fixed recurrent and plastic arms on
-    /// the same budget), and the occluded platformer with and without Hopfield
-    /// or RBM modules (configs/tmaze-*.ron, configs/platformer-*.ron). Runs
-    /// take minutes to an hour (`--section` picks sections).
+    /// the same budget), the occluded platformer with and without Hopfield or
+    /// RBM modules, and the platformer in the dark with a Hopfield memory
+    /// against none and against fixed recurrent networks (configs/tmaze-*.ron,
+    /// configs/platformer-*.ron). Runs take minutes to hours (`--section`
+    /// picks sections, `--keep-runs` lets a bench stop and resume).
     Plasticity {
         /// Runs per arm, with seeds S..S+N-1.
         #[arg(long, default_value_t = 10)]
@@ -262,8 +264,8 @@ enum BenchCommand {
         /// Generations per run (default: each section's shared budget).
         #[arg(long)]
         generations: Option<u64>,
-        /// Run only these sections (tmaze, platformer, occluded; repeatable or
-        /// comma-separated). Default: all three.
+        /// Run only these sections (tmaze, platformer, occluded, memory;
+        /// repeatable or comma-separated). Default: all of them.
         #[arg(long, value_delimiter = ',')]
         section: Vec<String>,
         /// Keep each run's champion in DIR (replayable with `sprout replay`)

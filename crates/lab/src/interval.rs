@@ -41,6 +41,23 @@ pub fn mean_ci95(values: &[f64]) -> Option<[f64; 2]> {
     Some([summary.mean - t * se, summary.mean + t * se])
 }
 
+/// Welch's interval for the difference of means, mean(a) − mean(b) ±
+/// t₀.₉₇₅,ν · √(s²a/na + s²b/nb), with the Welch–Satterthwaite ν. `None` unless
+/// both samples have two values; a single point when both are constant.
+pub fn difference_ci95(a: &[f64], b: &[f64]) -> Option<[f64; 2]> {
+    let (sa, sb) = (Summary::of(a)?, Summary::of(b)?);
+    let (va, vb) = (sa.sd?.powi(2) / sa.n as f64, sb.sd?.powi(2) / sb.n as f64);
+    let diff = sa.mean - sb.mean;
+    let se2 = va + vb;
+    if se2 == 0.0 {
+        return Some([diff, diff]);
+    }
+    let df = se2 * se2 / (va * va / (sa.n - 1) as f64 + vb * vb / (sb.n - 1) as f64);
+    let t = StudentsT::new(0.0, 1.0, df).ok()?.inverse_cdf(1.0 - TAIL);
+    let half = t * se2.sqrt();
+    Some([diff - half, diff + half])
+}
+
 /// The Clopper–Pearson interval for a rate of `successes` in `trials`: the
 /// rates under which seeing that many or more (fewer) successes has probability
 /// 2.5%. `None` for no trials.
@@ -100,6 +117,29 @@ mod tests {
         close(mean_ci95(&values).unwrap(), [5.5 - half, 5.5 + half], 1e-8);
         assert_eq!(mean_ci95(&[3.0, 3.0, 3.0]), Some([3.0, 3.0]));
         assert_eq!(mean_ci95(&[1.0]), None);
+    }
+
+    #[test]
+    fn difference_interval_is_welch_s() {
+        // Against a constant sample, Welch's ν is n − 1 of the other one, and
+        // the interval is that sample's t interval, shifted.
+        let a: Vec<f64> = (1..=10).map(f64::from).collect();
+        let [low, high] = mean_ci95(&a).unwrap();
+        close(
+            difference_ci95(&a, &[2.0, 2.0, 2.0]).unwrap(),
+            [low - 2.0, high - 2.0],
+            1e-9,
+        );
+        // Swapping the samples mirrors it.
+        let b = [3.0, 7.0, 4.0, 9.0];
+        let [low, high] = difference_ci95(&a, &b).unwrap();
+        assert!(low < 5.5 - 5.75 && 5.5 - 5.75 < high);
+        close(difference_ci95(&b, &a).unwrap(), [-high, -low], 1e-9);
+        assert_eq!(
+            difference_ci95(&[1.0, 1.0], &[3.0, 3.0]),
+            Some([-2.0, -2.0])
+        );
+        assert_eq!(difference_ci95(&[1.0], &b), None);
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub type SproutExperiment = Experiment<TaskSpec>;
 
 /// The experiments embedded in the binary: (name, file text). The first is the
 /// default of `sprout evolve`.
-const BUILTIN: [(&str, &str); 18] = [
+const BUILTIN: [(&str, &str); 21] = [
     (
         "platformer",
         include_str!("../../../configs/platformer.ron"),
@@ -100,6 +100,18 @@ const BUILTIN: [(&str, &str); 18] = [
     (
         "platformer-occluded-rbm",
         include_str!("../../../configs/platformer-occluded-rbm.ron"),
+    ),
+    (
+        "platformer-dark-none",
+        include_str!("../../../configs/platformer-dark-none.ron"),
+    ),
+    (
+        "platformer-dark-recurrent",
+        include_str!("../../../configs/platformer-dark-recurrent.ron"),
+    ),
+    (
+        "platformer-dark-hopfield",
+        include_str!("../../../configs/platformer-dark-hopfield.ron"),
     ),
 ];
 

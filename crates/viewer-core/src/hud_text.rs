@@ -256,7 +256,7 @@ mod tests {
         };
         let mirrored = Variations {
             mirror_controls: true,
-            occlusion: None,
+            ..Variations::default()
         };
         assert!(line(mirrored).contains("[left/right swapped]"));
         let occluded = Variations {
@@ -266,6 +266,7 @@ mod tests {
                 fraction: 0.5,
                 ..Occlusion::default()
             }),
+            ..Variations::default()
         };
         let side = play.sensors.side();
         let hidden = ((side * side) as f64 * 0.5).round();

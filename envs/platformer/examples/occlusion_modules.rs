@@ -142,8 +142,8 @@ fn play(level: Arc<Level>, seed: u64, tally: &mut Tally) {
         outputs: [0.0; 5],
     };
     let variant = EpisodeVariant {
-        mirrored: false,
         occlusion: Some((occlusion, seed)),
+        ..EpisodeVariant::default()
     };
     let mut state = VariantState::new(&variant, GRID, GRID);
     let mut truth = Truth {

@@ -17,6 +17,7 @@
 //!     episodes: 1,
 //!     mirror_controls: false,
 //!     occlusion: None,
+//!     darkness: None,
 //!     episode_fitness: Mean,
 //! )
 //! ```
@@ -34,7 +35,7 @@ use crate::episode::{EpisodeRules, PlaySettings};
 use crate::generator::{MAX_DIFFICULTY, MAX_LENGTH, MIN_LENGTH, mix};
 use crate::level::Level;
 use crate::sensors::SensorSpec;
-use crate::variation::Occlusion;
+use crate::variation::{Darkness, Occlusion};
 
 /// Which levels each genome plays. Its fitness is the mean over them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,6 +122,9 @@ pub struct PlatformerConfig {
     /// Hidden sensor cells: in some observations part of the grid reads a
     /// marker value instead (see [`Occlusion`]). Default none.
     pub occlusion: Option<Occlusion>,
+    /// A dark level: only a lantern around the player and regular flashes show
+    /// the grid (see [`Darkness`]). Not with `occlusion`. Default none.
+    pub darkness: Option<Darkness>,
     /// How an evaluation's episodes make its fitness. Default `Mean`.
     pub episode_fitness: EpisodeFitness,
 }
@@ -154,6 +158,7 @@ impl Default for PlatformerConfig {
             episodes: 1,
             mirror_controls: false,
             occlusion: None,
+            darkness: None,
             episode_fitness: EpisodeFitness::Mean,
         }
     }
@@ -182,6 +187,7 @@ impl PlatformerConfig {
         crate::Variations {
             mirror_controls: self.mirror_controls,
             occlusion: self.occlusion,
+            darkness: self.darkness,
         }
     }
 
@@ -229,6 +235,17 @@ impl PlatformerConfig {
         if let Some(occlusion) = &self.occlusion {
             occlusion
                 .validate()
+                .map_err(|(field, message)| err(field, message))?;
+        }
+        if let Some(darkness) = &self.darkness {
+            if self.occlusion.is_some() {
+                return Err(err(
+                    "darkness",
+                    "cannot be combined with occlusion (both hide grid cells)",
+                ));
+            }
+            darkness
+                .validate(self.sensor_radius)
                 .map_err(|(field, message)| err(field, message))?;
         }
         Ok(())
@@ -363,6 +380,7 @@ mod tests {
             episodes: 1,
             mirror_controls: false,
             occlusion: None,
+            darkness: None,
             episode_fitness: Mean,
         )";
         let config: PlatformerConfig = ron::from_str(text).unwrap();
@@ -421,6 +439,29 @@ mod tests {
                 })
             }),
             "occlusion.value"
+        );
+        let dark = |edit: fn(&mut Darkness)| {
+            move |c: &mut PlatformerConfig| {
+                let mut darkness = Darkness::default();
+                edit(&mut darkness);
+                c.darkness = Some(darkness);
+            }
+        };
+        assert_eq!(field_of(dark(|d| d.period = 1)), "darkness.period");
+        assert_eq!(field_of(dark(|d| d.lit = 6)), "darkness.lit");
+        assert_eq!(field_of(dark(|d| d.lit = 0)), "darkness.lit");
+        // The default sensor radius is 6: a lantern of 6 lights everything.
+        assert_eq!(field_of(dark(|d| d.lantern = Some(6))), "darkness.lantern");
+        assert_eq!(
+            field_of(dark(|d| d.value = f64::INFINITY)),
+            "darkness.value"
+        );
+        assert_eq!(
+            field_of(|c| {
+                c.darkness = Some(Darkness::default());
+                c.occlusion = Some(Occlusion::default());
+            }),
+            "darkness"
         );
         let generated = |difficulty, length| LevelSet::Generated {
             seeds: vec![1],

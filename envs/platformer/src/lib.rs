@@ -48,5 +48,5 @@ pub use physics::{Player, Pose};
 pub use sensors::SensorSpec;
 pub use task::{PlatformerTask, TaskError};
 pub use tiles::Tile;
-pub use variation::{EpisodeVariant, Occlusion, VariantState, Variations, VariedAgent};
+pub use variation::{Darkness, EpisodeVariant, Occlusion, VariantState, Variations, VariedAgent};
 pub use world::{DeathCause, Status, World};

@@ -205,6 +205,7 @@ impl PlatformerTask {
             .map(|e| EpisodeVariant {
                 mirrored: self.config.mirror_controls && (first_mirrored ^ (e % 2 == 1)),
                 occlusion: self.config.occlusion.map(|o| (o, rng.next_u64())),
+                darkness: self.config.darkness,
             })
             .collect()
     }
@@ -401,7 +402,7 @@ mod tests {
         let plain = task.play(level, &mut agent, false);
         let mirror = EpisodeVariant {
             mirrored: true,
-            occlusion: None,
+            ..EpisodeVariant::default()
         };
         let swapped = task.play_variant(level, &mut agent, &mirror, false);
         assert!(plain.progress > 0.1, "{plain:?}");

@@ -1,6 +1,7 @@
 //! Episodes that differ from one another, for lifetime-learning experiments:
-//! controls that change from episode to episode (left and right swapped), and a
-//! sensor grid with hidden cells.
+//! controls that change from episode to episode (left and right swapped), a
+//! sensor grid with randomly hidden cells ([`Occlusion`]), and a dark level lit
+//! by a lantern around the player and by regular flashes ([`Darkness`]).
 //!
 //! A variation is applied by wrapping the agent ([`VariedAgent`], around the
 //! episode's [`VariantState`]): the game, its physics and its sensors are
@@ -64,6 +65,85 @@ impl Occlusion {
     }
 }
 
+/// The `darkness` section of [`PlatformerConfig`](crate::PlatformerConfig): the
+/// level is dark but for a lantern around the player, and a flash lights the
+/// whole grid at regular intervals. Of every `period` observations the first
+/// `lit` show the whole grid; the others show only the cells within `lantern`
+/// of the player's (the grid's centre), and every other cell reads `value`.
+/// What lies ahead in the dark was last seen in a flash, so a network must act
+/// on what it remembers (a memory task: `Hopfield` stores the flashes and
+/// completes dark cells from them). Motion inputs always stay visible. No
+/// random draw: the pattern is the same in every episode.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Darkness {
+    /// Observations per cycle of light and dark, 2..=1000. Default 6 (with
+    /// MarI/O's decision every 5 ticks: a flash every half second).
+    pub period: u32,
+    /// Observations that show the whole grid at the start of each cycle,
+    /// 1..period. Default 1.
+    pub lit: u32,
+    /// Radius in cells of the square around the player that stays visible in
+    /// the dark (0: the player's own cell), below the sensor radius; `None`:
+    /// the whole grid goes dark. Default `Some(1)`, a 3×3 lantern.
+    pub lantern: Option<u32>,
+    /// What a dark cell reads. Default 0.5, as an occluded cell (distinct from
+    /// −1, 0 and +1, so a Hopfield memory with `missing: Some(0.5)` knows it).
+    pub value: f64,
+}
+
+impl Default for Darkness {
+    fn default() -> Self {
+        Self {
+            period: 6,
+            lit: 1,
+            lantern: Some(1),
+            value: 0.5,
+        }
+    }
+}
+
+impl Darkness {
+    /// Checks the fields against a sensor grid of `radius`; the error is
+    /// (field, message).
+    pub fn validate(&self, radius: u32) -> Result<(), (&'static str, String)> {
+        if !(2..=1000).contains(&self.period) {
+            return Err((
+                "darkness.period",
+                format!("{} is not in 2..=1000", self.period),
+            ));
+        }
+        if !(1..self.period).contains(&self.lit) {
+            return Err((
+                "darkness.lit",
+                format!("{} is not in 1..{} (the period)", self.lit, self.period),
+            ));
+        }
+        if let Some(lantern) = self.lantern.filter(|&l| l >= radius) {
+            return Err((
+                "darkness.lantern",
+                format!("{lantern} is not below the sensor radius {radius}"),
+            ));
+        }
+        if !self.value.is_finite() {
+            return Err(("darkness.value", "must be finite".into()));
+        }
+        Ok(())
+    }
+
+    /// The grid cells outside the lantern of a `side`×`side` grid, in order.
+    fn dark_cells(&self, side: usize) -> Vec<usize> {
+        let centre = side / 2;
+        let lit = |i: usize| match self.lantern {
+            Some(l) => i.abs_diff(centre) <= l as usize,
+            None => false,
+        };
+        (0..side * side)
+            .filter(|&cell| !(lit(cell / side) && lit(cell % side)))
+            .collect()
+    }
+}
+
 /// How one episode differs from the plain game.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct EpisodeVariant {
@@ -72,29 +152,33 @@ pub struct EpisodeVariant {
     /// Cells are hidden as this says, drawing from a generator seeded with the
     /// seed given.
     pub occlusion: Option<(Occlusion, u64)>,
+    /// The level is dark as this says.
+    pub darkness: Option<Darkness>,
 }
 
 impl EpisodeVariant {
     /// Whether this is the plain game.
     pub fn is_plain(&self) -> bool {
-        !self.mirrored && self.occlusion.is_none()
+        !self.mirrored && self.occlusion.is_none() && self.darkness.is_none()
     }
 }
 
-/// The variations an experiment asks for (its `mirror_controls` and
-/// `occlusion`), for episodes shown one after another.
+/// The variations an experiment asks for (its `mirror_controls`, `occlusion`
+/// and `darkness`), for episodes shown one after another.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Variations {
     /// Left and right swap in every other episode.
     pub mirror_controls: bool,
     /// Cells hidden as this says.
     pub occlusion: Option<Occlusion>,
+    /// A dark level, as this says.
+    pub darkness: Option<Darkness>,
 }
 
 impl Variations {
     /// Whether every episode is the plain game.
     pub fn is_plain(&self) -> bool {
-        !self.mirror_controls && self.occlusion.is_none()
+        !self.mirror_controls && self.occlusion.is_none() && self.darkness.is_none()
     }
 
     /// The variant of episode `index` of a sequence: mirrored when the index is
@@ -107,6 +191,7 @@ impl Variations {
                 let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ index.rotate_left(32));
                 (o, rng.random::<u64>())
             }),
+            darkness: self.darkness,
         }
     }
 }
@@ -164,25 +249,93 @@ impl Occluder {
     }
 }
 
-/// The state of one episode of an [`EpisodeVariant`]: the occluder's draws and
-/// the buffers the agent's view passes through.
+/// Darkens observations: counts them through the cycles of light and dark.
+#[derive(Debug, Clone)]
+struct Dark {
+    value: f64,
+    period: u32,
+    lit: u32,
+    /// The cells outside the lantern.
+    cells: Vec<usize>,
+    /// Observations seen so far in this episode.
+    seen: u32,
+    /// Whether the last observation was dark.
+    dark: bool,
+}
+
+impl Dark {
+    fn new(config: Darkness, side: usize) -> Self {
+        Self {
+            value: config.value,
+            period: config.period,
+            lit: config.lit,
+            cells: config.dark_cells(side),
+            seen: 0,
+            dark: false,
+        }
+    }
+
+    /// Darkens `observation` (in place), unless it falls in a flash.
+    fn apply(&mut self, observation: &mut [f64]) {
+        self.dark = self.seen % self.period >= self.lit;
+        self.seen = self.seen.wrapping_add(1);
+        if self.dark {
+            for &cell in &self.cells {
+                observation[cell] = self.value;
+            }
+        }
+    }
+}
+
+/// What hides grid cells in an episode: random occlusion or darkness.
+#[derive(Debug, Clone)]
+enum Hider {
+    Occluder(Occluder),
+    Dark(Dark),
+}
+
+impl Hider {
+    fn apply(&mut self, observation: &mut [f64]) {
+        match self {
+            Hider::Occluder(o) => o.apply(observation),
+            Hider::Dark(d) => d.apply(observation),
+        }
+    }
+
+    /// The cells hidden from the last observation.
+    fn hidden_cells(&self) -> &[usize] {
+        match self {
+            Hider::Occluder(o) if o.occluded => &o.cells[..o.hidden],
+            Hider::Dark(d) if d.dark => &d.cells,
+            _ => &[],
+        }
+    }
+}
+
+/// The state of one episode of an [`EpisodeVariant`]: what hides cells (the
+/// occluder's draws, or the count through darkness) and the buffers the agent's
+/// view passes through.
 #[derive(Debug, Clone)]
 pub struct VariantState {
     mirrored: bool,
-    occluder: Option<Occluder>,
+    hider: Option<Hider>,
     observation: Vec<f64>,
     outputs: Vec<f64>,
 }
 
 impl VariantState {
-    /// One episode of `variant`, with a sensor grid of `grid` cells at the front
-    /// of observations of `observations` values.
+    /// One episode of `variant`, with a square sensor grid of `grid` cells at
+    /// the front of observations of `observations` values. Occlusion wins over
+    /// darkness (a validated experiment never asks for both).
     pub fn new(variant: &EpisodeVariant, grid: usize, observations: usize) -> Self {
+        let occluder = variant
+            .occlusion
+            .map(|(config, seed)| Hider::Occluder(Occluder::new(config, seed, grid)));
+        let side = grid.isqrt();
+        let dark = || variant.darkness.map(|d| Hider::Dark(Dark::new(d, side)));
         Self {
             mirrored: variant.mirrored,
-            occluder: variant
-                .occlusion
-                .map(|(config, seed)| Occluder::new(config, seed, grid)),
+            hider: occluder.or_else(dark),
             observation: vec![0.0; observations],
             outputs: Vec::with_capacity(crate::Buttons::OUTPUTS),
         }
@@ -196,18 +349,15 @@ impl VariantState {
     /// The grid cells hidden from the last observation (none when it was not
     /// occluded).
     pub fn hidden_cells(&self) -> &[usize] {
-        match &self.occluder {
-            Some(o) if o.occluded => &o.cells[..o.hidden],
-            _ => &[],
-        }
+        self.hider.as_ref().map_or(&[], Hider::hidden_cells)
     }
 
     /// `inner` acting on `observation` as this variant shows it.
     fn act<'s>(&'s mut self, inner: &'s mut dyn Agent, observation: &[f64]) -> &'s [f64] {
-        let seen = match &mut self.occluder {
-            Some(occluder) => {
+        let seen = match &mut self.hider {
+            Some(hider) => {
                 self.observation.copy_from_slice(observation);
-                occluder.apply(&mut self.observation);
+                hider.apply(&mut self.observation);
                 &self.observation[..]
             }
             None => observation,
@@ -280,6 +430,7 @@ mod tests {
         let variant = EpisodeVariant {
             mirrored: true,
             occlusion: None,
+            darkness: None,
         };
         let mut state = VariantState::new(&variant, 4, 4);
         let mut agent = VariedAgent::new(&mut inner, &mut state);
@@ -301,6 +452,7 @@ mod tests {
         let variant = EpisodeVariant {
             mirrored: false,
             occlusion: Some((config, 9)),
+            darkness: None,
         };
         // 16 grid cells and 2 motion inputs (which read 7.0).
         let mut observation = vec![1.0; 16];
@@ -334,6 +486,7 @@ mod tests {
         let variant = EpisodeVariant {
             mirrored: false,
             occlusion: Some((config, 4)),
+            darkness: None,
         };
         let mut state = VariantState::new(&variant, 10, 10);
         let mut agent = VariedAgent::new(&mut inner, &mut state);
@@ -354,6 +507,7 @@ mod tests {
                 probability: 1.0,
                 ..Occlusion::default()
             }),
+            darkness: None,
         };
         let episodes: Vec<EpisodeVariant> = (0..4).map(|i| variations.episode(i, 7)).collect();
         let mirrored: Vec<bool> = episodes.iter().map(|e| e.mirrored).collect();
@@ -381,6 +535,7 @@ mod tests {
         let variant = EpisodeVariant {
             mirrored: true,
             occlusion: Some((config, 3)),
+            darkness: None,
         };
         let mut inner = probe();
         let mut state = VariantState::new(&variant, 8, 8);
@@ -419,5 +574,76 @@ mod tests {
         };
         assert_eq!(bad.validate().unwrap_err().0, "occlusion.probability");
         Occlusion::default().validate().unwrap();
+    }
+
+    /// What a probe saw through `darkness` over `steps` observations of a
+    /// 5×5 grid of ones followed by two motion inputs.
+    fn seen_in_the_dark(darkness: Darkness, steps: usize) -> Vec<Vec<f64>> {
+        let variant = EpisodeVariant {
+            darkness: Some(darkness),
+            ..EpisodeVariant::default()
+        };
+        let mut inner = probe();
+        let mut state = VariantState::new(&variant, 25, 27);
+        let mut observation = vec![1.0; 25];
+        observation.extend([7.0, 7.0]);
+        for _ in 0..steps {
+            VariedAgent::new(&mut inner, &mut state).act(&observation);
+        }
+        inner.seen
+    }
+
+    #[test]
+    fn darkness_shows_the_lantern_always_and_the_whole_grid_in_flashes() {
+        let darkness = Darkness {
+            period: 4,
+            lit: 1,
+            lantern: Some(1),
+            value: 0.5,
+        };
+        let seen = seen_in_the_dark(darkness, 8);
+        for (step, seen) in seen.iter().enumerate() {
+            assert_eq!(&seen[25..], &[7.0, 7.0], "motion inputs stay visible");
+            let dark: Vec<usize> = (0..25).filter(|&i| seen[i] == 0.5).collect();
+            if step % 4 == 0 {
+                assert!(dark.is_empty(), "step {step} is a flash");
+            } else {
+                // The 3×3 lantern around the centre (row 2, column 2) is lit.
+                let lantern = |i: usize| (1..=3).contains(&(i / 5)) && (1..=3).contains(&(i % 5));
+                let expected: Vec<usize> = (0..25).filter(|&i| !lantern(i)).collect();
+                assert_eq!(dark, expected, "step {step}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_darkness_without_lantern_darkens_the_whole_grid_and_reports_it() {
+        let darkness = Darkness {
+            period: 3,
+            lit: 2,
+            lantern: None,
+            value: -9.0,
+        };
+        let seen = seen_in_the_dark(darkness, 6);
+        let dark: Vec<bool> = seen.iter().map(|s| s[..25] == [-9.0; 25]).collect();
+        assert_eq!(dark, [false, false, true, false, false, true]);
+        let variant = EpisodeVariant {
+            darkness: Some(darkness),
+            ..EpisodeVariant::default()
+        };
+        let mut state = VariantState::new(&variant, 25, 27);
+        let mut inner = probe();
+        let mut reported = Vec::new();
+        for _ in 0..3 {
+            VariedAgent::new(&mut inner, &mut state).act(&[1.0; 27]);
+            reported.push(state.hidden_cells().len());
+        }
+        assert_eq!(reported, [0, 0, 25]);
+        assert!(!variant.is_plain());
+        let shown = Variations {
+            darkness: Some(darkness),
+            ..Variations::default()
+        };
+        assert_eq!(shown.episode(3, 1).darkness, Some(darkness));
     }
 }

@@ -18,6 +18,12 @@
 //!   cells (configs/platformer-occluded-*.ron): feed-forward networks with no
 //!   lifetime module, with a Hopfield memory that completes the hidden cells,
 //!   and with online RBM features.
+//! - `memory`: level 1-1 in the dark, lit by a lantern around the player and a
+//!   flash every six decisions (configs/platformer-dark-*.ron): feed-forward
+//!   networks with no module, fixed recurrent networks, and feed-forward
+//!   networks with a Hopfield memory of the flashes. The module is compared
+//!   with no module (`p_value`, `mannwhitney_p`, `effect` with its interval)
+//!   and with the recurrent networks (`vs_recurrent_…`).
 //!
 //! `--section` runs some of them only. With `--keep-runs DIR`, each run's
 //! champion is kept in DIR (a replayable champion file) and a later bench with
@@ -41,7 +47,7 @@ use sprout_genome::Genome;
 use sprout_platformer::{PlatformerConfig, PlatformerTask};
 
 use crate::error::LabError;
-use crate::interval::rate_ci95;
+use crate::interval::{difference_ci95, rate_ci95};
 use crate::significance::{Summary, mann_whitney_u, welch_t_test};
 use crate::tasks::{SproutExperiment, TaskSpec, builtin_experiment};
 
@@ -57,10 +63,24 @@ struct Comparison {
     against: usize,
 }
 
+/// How a section's arms are compared, and so the shape of its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Plastic against fixed feed-forward and fixed recurrent: [`PlasticVsFixed`].
+    PlasticVsFixed,
+    /// Two modules against none: [`ModulesVsNone`].
+    ModulesVsNone,
+    /// A module against none and against fixed recurrent networks:
+    /// [`ModuleVsBaselines`].
+    ModuleVsBaselines,
+}
+
 /// A section: a task, its arms and what to compare.
 struct Section {
     /// JSON key.
     key: &'static str,
+    /// Its report's shape.
+    kind: Kind,
     /// Printed title.
     title: &'static str,
     /// (JSON key prefix, embedded experiment, label) of each arm.
@@ -75,9 +95,17 @@ const PLASTIC_AGAINST_FIXED: [Comparison; 2] = [
     Comparison { arm: 2, against: 1 },
 ];
 
-const SECTIONS: [Section; 3] = [
+/// The module (2) against no module (0, the headline `p_value`) and against
+/// fixed recurrent networks (1).
+const MODULE_AGAINST_BASELINES: [Comparison; 2] = [
+    Comparison { arm: 2, against: 0 },
+    Comparison { arm: 2, against: 1 },
+];
+
+const SECTIONS: [Section; 4] = [
     Section {
         key: "tmaze",
+        kind: Kind::PlasticVsFixed,
         title: "T-maze with a moving reward",
         arms: [
             ("fixed", "tmaze-fixed", "fixed feed-forward"),
@@ -88,6 +116,7 @@ const SECTIONS: [Section; 3] = [
     },
     Section {
         key: "platformer",
+        kind: Kind::PlasticVsFixed,
         title: "platformer 1-1, left and right swapped every other episode",
         arms: [
             ("fixed", "platformer-shifting-fixed", "fixed feed-forward"),
@@ -106,6 +135,7 @@ const SECTIONS: [Section; 3] = [
     },
     Section {
         key: "occluded",
+        kind: Kind::ModulesVsNone,
         title: "platformer 1-1, half the observations lose half their grid cells",
         arms: [
             ("none", "platformer-occluded-none", "no module"),
@@ -120,6 +150,17 @@ const SECTIONS: [Section; 3] = [
             Comparison { arm: 1, against: 0 },
             Comparison { arm: 2, against: 0 },
         ],
+    },
+    Section {
+        key: "memory",
+        kind: Kind::ModuleVsBaselines,
+        title: "platformer 1-1 in the dark, a flash every six decisions",
+        arms: [
+            ("none", "platformer-dark-none", "no module"),
+            ("recurrent", "platformer-dark-recurrent", "fixed recurrent"),
+            ("module", "platformer-dark-hopfield", "Hopfield memory"),
+        ],
+        comparisons: MODULE_AGAINST_BASELINES,
     },
 ];
 
@@ -210,16 +251,11 @@ pub fn plasticity(
         let (arms, tests) = summarise(section, &arms);
         let wall_seconds = section_started.elapsed().as_secs_f64();
         let population = experiments[0].neat.population_size;
-        match section.key {
-            "tmaze" | "platformer" => {
-                let section_report = SectionReport::new(
-                    request,
-                    generations,
-                    population,
-                    wall_seconds,
-                    header,
-                    PlasticVsFixed::from_parts(arms, tests),
-                );
+        let parts = (request, generations, population, wall_seconds, header);
+        match section.kind {
+            Kind::PlasticVsFixed => {
+                let section_report =
+                    SectionReport::new(parts, PlasticVsFixed::from_parts(arms, tests));
                 on_section(&section_report);
                 if section.key == "tmaze" {
                     report.tmaze = Some(section_report);
@@ -227,17 +263,17 @@ pub fn plasticity(
                     report.platformer = Some(section_report);
                 }
             }
-            _ => {
-                let section_report = SectionReport::new(
-                    request,
-                    generations,
-                    population,
-                    wall_seconds,
-                    header,
-                    ModulesVsNone::from_parts(arms, tests),
-                );
+            Kind::ModulesVsNone => {
+                let section_report =
+                    SectionReport::new(parts, ModulesVsNone::from_parts(arms, tests));
                 on_section(&section_report);
                 report.occluded = Some(section_report);
+            }
+            Kind::ModuleVsBaselines => {
+                let section_report =
+                    SectionReport::new(parts, ModuleVsBaselines::from_parts(arms, tests));
+                on_section(&section_report);
+                report.memory = Some(section_report);
             }
         }
     }
@@ -460,6 +496,7 @@ with_prefix!(plastic "plastic_");
 with_prefix!(none "none_");
 with_prefix!(hopfield "hopfield_");
 with_prefix!(rbm "rbm_");
+with_prefix!(module "module_");
 with_prefix!(p_value "p_value");
 with_prefix!(p_value_recurrent "p_value_recurrent");
 with_prefix!(p_value_hopfield "p_value_hopfield");
@@ -505,6 +542,36 @@ pub struct ModulesVsNone {
     pub rbm_test: Test,
 }
 
+/// A lifetime module against no module and against fixed recurrent networks
+/// (the `memory` section).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModuleVsBaselines {
+    /// Feed-forward networks, no lifetime module.
+    #[serde(flatten, with = "none")]
+    pub none: ArmSummary,
+    /// Fixed recurrent networks on the same budget.
+    #[serde(flatten, with = "recurrent")]
+    pub recurrent: ArmSummary,
+    /// Feed-forward networks with the module.
+    #[serde(flatten, with = "module")]
+    pub module: ArmSummary,
+    /// Welch's two-sided p, module against no module.
+    pub p_value: Option<f64>,
+    /// Mann–Whitney's two-sided p, module against no module.
+    pub mannwhitney_p: Option<f64>,
+    /// Welch's p, module against fixed recurrent.
+    pub vs_recurrent_p_value: Option<f64>,
+    /// Mann–Whitney's p, module against fixed recurrent.
+    pub vs_recurrent_mannwhitney_p: Option<f64>,
+    /// The effect: module mean − no-module mean.
+    pub effect: f64,
+    /// Its 95% interval (Welch).
+    pub effect_ci95: Option<[f64; 2]>,
+    /// The tests, for the text report.
+    #[serde(skip)]
+    pub tests: [Test; 2],
+}
+
 /// A section's arms and tests, as built from the runs.
 pub trait Comparisons {
     /// From the three arms and two tests, in the section's order.
@@ -513,6 +580,42 @@ pub trait Comparisons {
     fn arms(&self) -> [&ArmSummary; 3];
     /// The tests, in the section's order.
     fn tests(&self) -> [&Test; 2];
+    /// A last line for the text report, if any.
+    fn summary_line(&self) -> Option<String> {
+        None
+    }
+}
+
+impl Comparisons for ModuleVsBaselines {
+    fn from_parts([none, recurrent, module]: [ArmSummary; 3], tests: [Test; 2]) -> Self {
+        Self {
+            p_value: tests[0].welch_p,
+            mannwhitney_p: tests[0].mann_whitney_p,
+            vs_recurrent_p_value: tests[1].welch_p,
+            vs_recurrent_mannwhitney_p: tests[1].mann_whitney_p,
+            effect: module.mean - none.mean,
+            effect_ci95: difference_ci95(&module.scores, &none.scores),
+            none,
+            recurrent,
+            module,
+            tests,
+        }
+    }
+    fn arms(&self) -> [&ArmSummary; 3] {
+        [&self.none, &self.recurrent, &self.module]
+    }
+    fn tests(&self) -> [&Test; 2] {
+        [&self.tests[0], &self.tests[1]]
+    }
+    fn summary_line(&self) -> Option<String> {
+        let interval = self.effect_ci95.map_or(String::new(), |[lo, hi]| {
+            format!(" (95% CI {lo:.2} to {hi:.2})")
+        });
+        Some(format!(
+            "  effect of the {}: {:+.2}{interval}",
+            self.module.label, self.effect
+        ))
+    }
 }
 
 impl Comparisons for PlasticVsFixed {
@@ -571,12 +674,16 @@ pub struct SectionReport<C> {
 }
 
 impl<C> SectionReport<C> {
+    /// From the request, generations, population, wall time and header of the
+    /// section, and its comparison.
     fn new(
-        request: &PlasticityRequest,
-        generations: u64,
-        population: usize,
-        wall_seconds: f64,
-        header: String,
+        (request, generations, population, wall_seconds, header): (
+            &PlasticityRequest,
+            u64,
+            usize,
+            f64,
+            String,
+        ),
         comparison: C,
     ) -> Self {
         Self {
@@ -602,6 +709,9 @@ pub struct PlasticityReport {
     /// The occluded platformer section.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub occluded: Option<SectionReport<ModulesVsNone>>,
+    /// The platformer in the dark: a Hopfield memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<SectionReport<ModuleVsBaselines>>,
     /// Wall-clock seconds of every section.
     #[serde(skip)]
     pub wall_seconds: f64,
@@ -723,6 +833,9 @@ impl<C: Comparisons> fmt::Display for SectionReport<C> {
                 show(u),
                 p_text(test.mann_whitney_p),
             )?;
+        }
+        if let Some(line) = self.comparison.summary_line() {
+            writeln!(f, "{line}")?;
         }
         write!(f, "  wall time {:.1} s", self.wall_seconds)
     }
