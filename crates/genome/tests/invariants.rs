@@ -75,8 +75,48 @@ fn evolve_pair_with(config: &NeatConfig, seed: u64, steps: usize) -> (Genome, Ge
     (a, b)
 }
 
+/// Whether `to` is reachable from `from`: the plain fixpoint over every
+/// connection, as the definition says, to check the indexed search against.
+fn reachable(genome: &Genome, from: u32, to: u32) -> bool {
+    let mut reached = vec![from];
+    loop {
+        let before = reached.len();
+        for c in &genome.conns {
+            if reached.contains(&c.source) && !reached.contains(&c.target) {
+                reached.push(c.target);
+            }
+        }
+        if reached.contains(&to) {
+            return true;
+        }
+        if reached.len() == before {
+            return false;
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn path_search_agrees_with_the_definition_on_every_pair(
+        seed in any::<u64>(),
+        steps in 1usize..60,
+        feed_forward in any::<bool>(),
+    ) {
+        let (a, _) = evolve_pair(seed, steps, feed_forward);
+        // Node ids the genome lacks too: nothing leads from or to them.
+        let ids: Vec<u32> = a.nodes.iter().map(|n| n.id).chain([9_999]).collect();
+        for &from in &ids {
+            for &to in &ids {
+                prop_assert_eq!(
+                    a.path_exists(from, to),
+                    reachable(&a, from, to),
+                    "{} → {}", from, to
+                );
+            }
+        }
+    }
 
     #[test]
     fn mutation_and_crossover_keep_feed_forward_genomes_valid(seed in any::<u64>(), steps in 1usize..60) {

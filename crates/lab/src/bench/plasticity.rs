@@ -400,7 +400,8 @@ fn tmaze_score(
 
 /// Mean fitness and progress of `genome` over [`TEST_EPISODES`] unseen episodes
 /// of each level (the variants, mirrored controls and hidden cells, drawn as in
-/// training), and its mean progress in the mirrored ones.
+/// training; a rotating level set's levels unseen too), and its mean progress
+/// in the mirrored ones.
 fn platformer_score(
     config: &PlatformerConfig,
     genome: &Genome,
@@ -418,7 +419,9 @@ fn platformer_score(
     let (mut mirrored_progress, mut mirrored) = (0.0, 0u32);
     // Cleared under each mapping: [plain, mirrored], each every time.
     let mut cleared = [true; 2];
-    for level in test.levels(0).iter() {
+    // The levels of a generation no run reaches: for a fixed level set (1-1)
+    // the same levels, for a rotating set levels never played in training.
+    for level in test.levels(u64::MAX).iter() {
         for variant in test.draw_variants(&mut ctx.rng) {
             let report = test.play_variant(level, &mut agent, &variant, false);
             fitness += report.fitness.max(config.fitness_floor);
