@@ -403,7 +403,6 @@ pub(crate) fn uniform<R: Rng + ?Sized>(rng: &mut R, range: f64) -> f64 {
     }
 }
 
-
 /// The scratch memory of [`Genome::path_exists`]: the genome's connections as
 /// adjacency lists over node indices, then a depth-first search. Building the
 /// lists costs O(E log V) and the search O(V + E), where a scan of every

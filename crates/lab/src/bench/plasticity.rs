@@ -32,6 +32,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rand::SeedableRng;
@@ -44,7 +45,7 @@ use sprout_evolve::saves::{load_saved_genome, write_champion};
 use sprout_evolve::seed::evaluation_seed;
 use sprout_evolve::{Budget, EvalContext, Evolution, NetworkAgent, Task, TaskDescription};
 use sprout_genome::Genome;
-use sprout_platformer::{PlatformerConfig, PlatformerTask};
+use sprout_platformer::{Level, LevelSet, PlatformerConfig, PlatformerTask};
 
 use crate::error::LabError;
 use crate::interval::{difference_ci95, rate_ci95};
@@ -154,7 +155,7 @@ const SECTIONS: [Section; 4] = [
     Section {
         key: "memory",
         kind: Kind::ModuleVsBaselines,
-        title: "platformer 1-1 in the dark, a flash every six decisions",
+        title: "generated levels in the dark, a flash every six decisions",
         arms: [
             ("none", "platformer-dark-none", "no module"),
             ("recurrent", "platformer-dark-recurrent", "fixed recurrent"),
@@ -400,16 +401,28 @@ fn tmaze_score(
 
 /// Mean fitness and progress of `genome` over [`TEST_EPISODES`] unseen episodes
 /// of each level (the variants, mirrored controls and hidden cells, drawn as in
-/// training; a rotating level set's levels unseen too), and its mean progress
-/// in the mirrored ones.
+/// training), or for a rotating level set over [`TEST_EPISODES`] sets of levels
+/// never played in training, and its mean progress in the mirrored episodes.
 fn platformer_score(
     config: &PlatformerConfig,
     genome: &Genome,
     experiment: &SproutExperiment,
     seed: u64,
 ) -> Result<Score, LabError> {
+    // Levels of generations no run reaches: a fixed level set (1-1) is played
+    // TEST_EPISODES times per level; a rotating set is replaced by
+    // TEST_EPISODES sets never played in training, each level played once.
+    let (sets, episodes): (Vec<u64>, u32) = match &config.levels {
+        LevelSet::Rotating { every, .. } => (
+            (0..u64::from(TEST_EPISODES))
+                .map(|set| u64::MAX - set * u64::from(*every))
+                .collect(),
+            1,
+        ),
+        _ => (vec![u64::MAX], TEST_EPISODES),
+    };
     let test = PlatformerTask::new(PlatformerConfig {
-        episodes: TEST_EPISODES,
+        episodes,
         ..config.clone()
     })
     .map_err(|e| LabError::Task(e.to_string()))?;
@@ -419,11 +432,13 @@ fn platformer_score(
     let (mut mirrored_progress, mut mirrored) = (0.0, 0u32);
     // Cleared under each mapping: [plain, mirrored], each every time.
     let mut cleared = [true; 2];
-    // The levels of a generation no run reaches: for a fixed level set (1-1)
-    // the same levels, for a rotating set levels never played in training.
-    for level in test.levels(u64::MAX).iter() {
+    let levels: Vec<Arc<Level>> = sets
+        .iter()
+        .flat_map(|&set| test.levels(set).to_vec())
+        .collect();
+    for level in levels {
         for variant in test.draw_variants(&mut ctx.rng) {
-            let report = test.play_variant(level, &mut agent, &variant, false);
+            let report = test.play_variant(&level, &mut agent, &variant, false);
             fitness += report.fitness.max(config.fitness_floor);
             progress += report.progress;
             episodes += 1;
@@ -735,6 +750,9 @@ fn header(
 ) -> String {
     let test = match &experiment.task {
         TaskSpec::TMaze(c) => format!("{TEST_LIFETIMES} unseen lifetimes of {} trials", c.trials),
+        TaskSpec::Platformer(c) if matches!(c.levels, LevelSet::Rotating { .. }) => {
+            format!("{TEST_EPISODES} sets of unseen levels")
+        }
         _ => format!("{TEST_EPISODES} unseen episodes per level"),
     };
     format!(
