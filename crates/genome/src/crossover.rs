@@ -6,6 +6,7 @@ use crate::config::NeatConfig;
 use crate::gene::{ConnGene, NodeGene};
 use crate::genome::{Genome, GenomeId};
 use crate::module_genes::inherit_module_params;
+use crate::reach::Reach;
 
 /// Which parent is fitter, which decides where unmatched genes come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,8 +88,12 @@ pub fn crossover<R: Rng + ?Sized>(
     };
     child.nodes = inherit_nodes(first, second, &child.conns, rng);
     child.module_params = inherit_module_params(&first.module_params, &second.module_params, rng);
+    // Built once for all of the second parent's genes, and kept current.
+    let mut reach = config.feed_forward.then(|| Reach::of(&child));
     for gene in from_second {
-        if config.feed_forward && child.path_exists(gene.target, gene.source) {
+        if let Some(reach) = &mut reach
+            && reach.path_exists(gene.target, gene.source)
+        {
             continue;
         }
         if child.connection_between(gene.source, gene.target).is_some() {
@@ -102,6 +107,9 @@ pub fn crossover<R: Rng + ?Sized>(
             }
         }
         child.insert_connection(gene);
+        if let Some(reach) = &mut reach {
+            reach.add(gene.source, gene.target);
+        }
     }
     child
 }

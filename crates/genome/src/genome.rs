@@ -7,6 +7,7 @@ use crate::config::{InitialConnection, NeatConfig};
 use crate::gene::{Activation, ConnGene, Innovation, NodeGene, NodeId, NodeKind, PlasticGene};
 use crate::innovation::InnovationTracker;
 use crate::module_genes::ModuleParamsProblem;
+use crate::reach::Reach;
 
 /// Identifies a genome within a run. Ids are handed out in order and never reused.
 pub type GenomeId = u64;
@@ -239,19 +240,10 @@ impl Genome {
     }
 
     /// Whether a path `from → … → to` exists over all connections, enabled or not.
-    /// Disabled links count because a toggle may enable them later.
+    /// Disabled links count because a toggle may enable them later. For many
+    /// questions about one genome, [`Reach`] answers without rescanning it.
     pub fn path_exists(&self, from: NodeId, to: NodeId) -> bool {
-        if from == to {
-            return true;
-        }
-        // Mutation asks this on every add-connection try, and crossover for
-        // every gene it takes from the second parent: the search reuses this
-        // thread's memory instead of allocating.
-        thread_local! {
-            static SEARCH: std::cell::RefCell<PathSearch> =
-                const { std::cell::RefCell::new(PathSearch::new()) };
-        }
-        SEARCH.with_borrow_mut(|search| search.path_exists(self, from, to))
+        Reach::of(self).path_exists(from, to)
     }
 
     /// [`Genome::check`] with `config.feed_forward`, and one valid value per
@@ -352,11 +344,12 @@ impl Genome {
         if let Some(w) = pairs.windows(2).find(|w| w[0] == w[1]) {
             return Err(GenomeError::DuplicateLink(w[0].0, w[0].1));
         }
+        let mut reach = Reach::of(self);
         if feed_forward
             && let Some(c) = self
                 .conns
                 .iter()
-                .find(|c| self.path_exists(c.target, c.source))
+                .find(|c| reach.path_exists(c.target, c.source))
         {
             return Err(GenomeError::Cycle(c.source));
         }
@@ -400,79 +393,6 @@ pub(crate) fn uniform<R: Rng + ?Sized>(rng: &mut R, range: f64) -> f64 {
         rng.random_range(-range..=range)
     } else {
         0.0
-    }
-}
-
-/// The scratch memory of [`Genome::path_exists`]: the genome's connections as
-/// adjacency lists over node indices, then a depth-first search. Building the
-/// lists costs O(E log V) and the search O(V + E), where a scan of every
-/// connection for every node reached cost O(V·E): 85% of a generation's time
-/// once shifting-controls platformer genomes grew to ~2,000 connections.
-struct PathSearch {
-    /// The successors of node `i` are `targets[first[i]..first[i + 1]]`.
-    first: Vec<u32>,
-    targets: Vec<u32>,
-    /// (source, target) node indices of every connection.
-    edges: Vec<(u32, u32)>,
-    seen: Vec<bool>,
-    stack: Vec<u32>,
-}
-
-impl PathSearch {
-    const fn new() -> Self {
-        Self {
-            first: Vec::new(),
-            targets: Vec::new(),
-            edges: Vec::new(),
-            seen: Vec::new(),
-            stack: Vec::new(),
-        }
-    }
-
-    fn path_exists(&mut self, genome: &Genome, from: NodeId, to: NodeId) -> bool {
-        // A node the genome lacks has no links: nothing leads from or to it.
-        let (Some(from), Some(to)) = (genome.node_index(from), genome.node_index(to)) else {
-            return false;
-        };
-        let n = genome.nodes.len();
-        // Counting sort by source: count into first[s + 2], sum, then fill.
-        self.first.clear();
-        self.first.resize(n + 2, 0);
-        self.edges.clear();
-        for c in &genome.conns {
-            if let (Some(s), Some(t)) = (genome.node_index(c.source), genome.node_index(c.target)) {
-                self.first[s + 2] += 1;
-                self.edges.push((s as u32, t as u32));
-            }
-        }
-        for i in 2..n + 2 {
-            self.first[i] += self.first[i - 1];
-        }
-        self.targets.clear();
-        self.targets.resize(self.edges.len(), 0);
-        for &(s, t) in &self.edges {
-            let slot = &mut self.first[s as usize + 1];
-            self.targets[*slot as usize] = t;
-            *slot += 1;
-        }
-        self.seen.clear();
-        self.seen.resize(n, false);
-        self.stack.clear();
-        self.seen[from] = true;
-        self.stack.push(from as u32);
-        while let Some(node) = self.stack.pop() {
-            let node = node as usize;
-            for &t in &self.targets[self.first[node] as usize..self.first[node + 1] as usize] {
-                if t as usize == to {
-                    return true;
-                }
-                if !self.seen[t as usize] {
-                    self.seen[t as usize] = true;
-                    self.stack.push(t);
-                }
-            }
-        }
-        false
     }
 }
 

@@ -29,6 +29,7 @@ pub mod lifetime;
 pub mod module_genes;
 pub mod mutation;
 pub mod population;
+pub mod reach;
 pub mod reproduction;
 pub mod rules;
 pub mod species;

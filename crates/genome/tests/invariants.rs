@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use sprout_genome::distance::{InnovationSketch, SketchFilter};
+use sprout_genome::reach::Reach;
 use sprout_genome::{
     Fitter, Genome, InnovationTracker, NeatConfig, PlasticityConfig, Population, crossover,
     distance, mutation,
@@ -97,6 +98,29 @@ fn reachable(genome: &Genome, from: u32, to: u32) -> bool {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn reach_kept_current_by_adding_answers_as_one_built_afresh(
+        seed in any::<u64>(),
+        steps in 1usize..60,
+        split in 0.0f64..1.0,
+    ) {
+        let (a, _) = evolve_pair(seed, steps, false);
+        // Half the genome's links known at the start, the rest added one by one.
+        let known = (a.conns.len() as f64 * split) as usize;
+        let mut partial = a.clone();
+        partial.conns.truncate(known);
+        let mut grown = Reach::of(&partial);
+        for c in &a.conns[known..] {
+            grown.add(c.source, c.target);
+        }
+        let mut fresh = Reach::of(&a);
+        for from in a.nodes.iter().map(|n| n.id) {
+            for to in a.nodes.iter().map(|n| n.id) {
+                prop_assert_eq!(grown.path_exists(from, to), fresh.path_exists(from, to));
+            }
+        }
+    }
 
     #[test]
     fn path_search_agrees_with_the_definition_on_every_pair(
