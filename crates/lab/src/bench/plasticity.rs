@@ -89,16 +89,10 @@ struct Section {
     comparisons: [Comparison; 2],
 }
 
-/// The plastic arm (2) against fixed feed-forward (0, the headline `p_value`) and
-/// against fixed recurrent (1).
-const PLASTIC_AGAINST_FIXED: [Comparison; 2] = [
-    Comparison { arm: 2, against: 0 },
-    Comparison { arm: 2, against: 1 },
-];
-
-/// The module (2) against no module (0, the headline `p_value`) and against
-/// fixed recurrent networks (1).
-const MODULE_AGAINST_BASELINES: [Comparison; 2] = [
+/// The third arm (plastic, or the module) against the first (fixed
+/// feed-forward, or no module: the headline `p_value`) and against the second
+/// (fixed recurrent).
+const THIRD_AGAINST_BASELINES: [Comparison; 2] = [
     Comparison { arm: 2, against: 0 },
     Comparison { arm: 2, against: 1 },
 ];
@@ -113,7 +107,7 @@ const SECTIONS: [Section; 4] = [
             ("recurrent", "tmaze-recurrent", "fixed recurrent"),
             ("plastic", "tmaze-plastic", "plastic feed-forward"),
         ],
-        comparisons: PLASTIC_AGAINST_FIXED,
+        comparisons: THIRD_AGAINST_BASELINES,
     },
     Section {
         key: "platformer",
@@ -132,7 +126,7 @@ const SECTIONS: [Section; 4] = [
                 "plastic feed-forward",
             ),
         ],
-        comparisons: PLASTIC_AGAINST_FIXED,
+        comparisons: THIRD_AGAINST_BASELINES,
     },
     Section {
         key: "occluded",
@@ -161,7 +155,7 @@ const SECTIONS: [Section; 4] = [
             ("recurrent", "platformer-dark-recurrent", "fixed recurrent"),
             ("module", "platformer-dark-hopfield", "Hopfield memory"),
         ],
-        comparisons: MODULE_AGAINST_BASELINES,
+        comparisons: THIRD_AGAINST_BASELINES,
     },
 ];
 
