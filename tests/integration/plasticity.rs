@@ -102,7 +102,18 @@ fn bench_plasticity_json_line_has_every_arm_and_the_p_values() {
     assert!(occluded.get("none_mirrored_progress_mean").is_none());
     // The platformer in the dark: a Hopfield memory against no module and
     // against fixed recurrent networks, with the effect's interval.
-    let memory = &json["memory"];
+    for section in ["memory", "features"] {
+        module_section_has_its_keys(&json[section], last);
+    }
+    assert!(out.contains("effect of the Hopfield memory"), "{out}");
+    assert!(out.contains("effect of the RBM features"), "{out}");
+    assert!(occluded.get("none_success_rate").is_none());
+    assert!(tmaze.get("plastic_success_rate").is_none());
+}
+
+/// A `memory` or `features` section: a module against no module and against
+/// fixed recurrent networks, with the effect's interval.
+fn module_section_has_its_keys(section: &serde_json::Value, last: &str) {
     for key in [
         "none_mean",
         "module_mean",
@@ -113,19 +124,16 @@ fn bench_plasticity_json_line_has_every_arm_and_the_p_values() {
         "vs_recurrent_mannwhitney_p",
         "module_scores",
     ] {
-        assert!(memory.get(key).is_some(), "{key} missing from {last}");
+        assert!(section.get(key).is_some(), "{key} missing from {last}");
     }
-    let effect = memory["effect"].as_f64().unwrap();
-    let none = memory["none_mean"].as_f64().unwrap();
-    let module = memory["module_mean"].as_f64().unwrap();
+    let effect = section["effect"].as_f64().unwrap();
+    let none = section["none_mean"].as_f64().unwrap();
+    let module = section["module_mean"].as_f64().unwrap();
     assert!((effect - (module - none)).abs() < 1e-9, "{last}");
-    if let Some(ci) = memory["effect_ci95"].as_array() {
+    if let Some(ci) = section["effect_ci95"].as_array() {
         let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
         assert!(lo <= effect && effect <= hi, "{last}");
     }
-    assert!(out.contains("effect of the Hopfield memory"), "{out}");
-    assert!(occluded.get("none_success_rate").is_none());
-    assert!(tmaze.get("plastic_success_rate").is_none());
 }
 
 #[test]
@@ -150,7 +158,8 @@ fn bench_plasticity_runs_only_the_sections_asked_for() {
     assert_eq!(keys, ["tmaze"], "{out}");
     let err = sprout_err(dir.path(), &["bench", "plasticity", "--section", "maze"]);
     assert!(
-        err.contains("--section maze") && err.contains("tmaze, platformer, occluded, memory"),
+        err.contains("--section maze")
+            && err.contains("tmaze, platformer, occluded, memory, features"),
         "{err}"
     );
 }

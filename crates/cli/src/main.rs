@@ -250,8 +250,9 @@ enum BenchCommand {
     /// T-maze with a moving reward and the platformer with controls that swap
     /// between episodes (fixed feed-forward, fixed recurrent and plastic arms on
     /// the same budget), the occluded platformer with and without Hopfield or
-    /// RBM modules, and the platformer in the dark with a Hopfield memory
-    /// against none and against fixed recurrent networks (configs/tmaze-*.ron,
+    /// RBM modules, the platformer in the dark with a Hopfield memory and with
+    /// shuffled sensors with RBM features, each against none and against fixed
+    /// recurrent networks (configs/tmaze-*.ron,
     /// configs/platformer-*.ron). Runs take minutes to hours (`--section`
     /// picks sections, `--keep-runs` lets a bench stop and resume).
     Plasticity {
@@ -264,8 +265,8 @@ enum BenchCommand {
         /// Generations per run (default: each section's shared budget).
         #[arg(long)]
         generations: Option<u64>,
-        /// Run only these sections (tmaze, platformer, occluded, memory;
-        /// repeatable or comma-separated). Default: all of them.
+        /// Run only these sections (tmaze, platformer, occluded, memory,
+        /// features; repeatable or comma-separated). Default: all of them.
         #[arg(long, value_delimiter = ',')]
         section: Vec<String>,
         /// Keep each run's champion in DIR (replayable with `sprout replay`)

@@ -43,7 +43,7 @@ pub type SproutExperiment = Experiment<TaskSpec>;
 
 /// The experiments embedded in the binary: (name, file text). The first is the
 /// default of `sprout evolve`.
-const BUILTIN: [(&str, &str); 21] = [
+const BUILTIN: [(&str, &str); 24] = [
     (
         "platformer",
         include_str!("../../../configs/platformer.ron"),
@@ -112,6 +112,18 @@ const BUILTIN: [(&str, &str); 21] = [
     (
         "platformer-dark-hopfield",
         include_str!("../../../configs/platformer-dark-hopfield.ron"),
+    ),
+    (
+        "platformer-permuted-none",
+        include_str!("../../../configs/platformer-permuted-none.ron"),
+    ),
+    (
+        "platformer-permuted-recurrent",
+        include_str!("../../../configs/platformer-permuted-recurrent.ron"),
+    ),
+    (
+        "platformer-permuted-rbm",
+        include_str!("../../../configs/platformer-permuted-rbm.ron"),
     ),
 ];
 

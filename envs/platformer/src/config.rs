@@ -18,6 +18,7 @@
 //!     mirror_controls: false,
 //!     occlusion: None,
 //!     darkness: None,
+//!     permute_grid: false,
 //!     episode_fitness: Mean,
 //! )
 //! ```
@@ -125,6 +126,12 @@ pub struct PlatformerConfig {
     /// A dark level: only a lantern around the player and regular flashes show
     /// the grid (see [`Darkness`]). Not with `occlusion`. Default none.
     pub darkness: Option<Darkness>,
+    /// Sensors whose coding changes from episode to episode: the grid's cells
+    /// come in an order shuffled anew for each episode (a permutation drawn
+    /// from the evaluation's random stream, fixed for the episode), so no
+    /// fixed mapping from an input to a place around the player exists. The
+    /// motion inputs stay in place. Default false.
+    pub permute_grid: bool,
     /// How an evaluation's episodes make its fitness. Default `Mean`.
     pub episode_fitness: EpisodeFitness,
 }
@@ -159,6 +166,7 @@ impl Default for PlatformerConfig {
             mirror_controls: false,
             occlusion: None,
             darkness: None,
+            permute_grid: false,
             episode_fitness: EpisodeFitness::Mean,
         }
     }
@@ -188,6 +196,7 @@ impl PlatformerConfig {
             mirror_controls: self.mirror_controls,
             occlusion: self.occlusion,
             darkness: self.darkness,
+            permute_grid: self.permute_grid,
         }
     }
 
@@ -381,6 +390,7 @@ mod tests {
             mirror_controls: false,
             occlusion: None,
             darkness: None,
+            permute_grid: false,
             episode_fitness: Mean,
         )";
         let config: PlatformerConfig = ron::from_str(text).unwrap();

@@ -206,6 +206,7 @@ impl PlatformerTask {
                 mirrored: self.config.mirror_controls && (first_mirrored ^ (e % 2 == 1)),
                 occlusion: self.config.occlusion.map(|o| (o, rng.next_u64())),
                 darkness: self.config.darkness,
+                permutation: self.config.permute_grid.then(|| rng.next_u64()),
             })
             .collect()
     }

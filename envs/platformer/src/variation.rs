@@ -1,7 +1,9 @@
 //! Episodes that differ from one another, for lifetime-learning experiments:
 //! controls that change from episode to episode (left and right swapped), a
-//! sensor grid with randomly hidden cells ([`Occlusion`]), and a dark level lit
-//! by a lantern around the player and by regular flashes ([`Darkness`]).
+//! sensor grid with randomly hidden cells ([`Occlusion`]), a dark level lit by
+//! a lantern around the player and by regular flashes ([`Darkness`]), and a
+//! grid whose cells come in an order shuffled anew for each episode
+//! (`permute_grid`).
 //!
 //! A variation is applied by wrapping the agent ([`VariedAgent`], around the
 //! episode's [`VariantState`]): the game, its physics and its sensors are
@@ -154,12 +156,18 @@ pub struct EpisodeVariant {
     pub occlusion: Option<(Occlusion, u64)>,
     /// The level is dark as this says.
     pub darkness: Option<Darkness>,
+    /// The grid's cells are shown in the order of a permutation drawn from a
+    /// generator seeded with this seed, the same for the whole episode.
+    pub permutation: Option<u64>,
 }
 
 impl EpisodeVariant {
     /// Whether this is the plain game.
     pub fn is_plain(&self) -> bool {
-        !self.mirrored && self.occlusion.is_none() && self.darkness.is_none()
+        !self.mirrored
+            && self.occlusion.is_none()
+            && self.darkness.is_none()
+            && self.permutation.is_none()
     }
 }
 
@@ -173,25 +181,29 @@ pub struct Variations {
     pub occlusion: Option<Occlusion>,
     /// A dark level, as this says.
     pub darkness: Option<Darkness>,
+    /// The grid's cells come in an order shuffled for each episode.
+    pub permute_grid: bool,
 }
 
 impl Variations {
     /// Whether every episode is the plain game.
     pub fn is_plain(&self) -> bool {
-        !self.mirror_controls && self.occlusion.is_none() && self.darkness.is_none()
+        !self.mirror_controls
+            && self.occlusion.is_none()
+            && self.darkness.is_none()
+            && !self.permute_grid
     }
 
     /// The variant of episode `index` of a sequence: mirrored when the index is
     /// odd (as the second episode of an evaluation is when the first is not),
-    /// cells hidden by a generator seeded from `seed` and the index.
+    /// cells hidden and shuffled by generators seeded from `seed` and the index.
     pub fn episode(&self, index: u64, seed: u64) -> EpisodeVariant {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ index.rotate_left(32));
         EpisodeVariant {
             mirrored: self.mirror_controls && index % 2 == 1,
-            occlusion: self.occlusion.map(|o| {
-                let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ index.rotate_left(32));
-                (o, rng.random::<u64>())
-            }),
+            occlusion: self.occlusion.map(|o| (o, rng.random::<u64>())),
             darkness: self.darkness,
+            permutation: self.permute_grid.then(|| rng.random::<u64>()),
         }
     }
 }
@@ -319,7 +331,12 @@ impl Hider {
 pub struct VariantState {
     mirrored: bool,
     hider: Option<Hider>,
+    /// Grid cell `i` of what the agent sees is cell `permutation[i]` of the
+    /// grid (after hiding).
+    permutation: Option<Vec<usize>>,
     observation: Vec<f64>,
+    /// The grid before it is shuffled.
+    unshuffled: Vec<f64>,
     outputs: Vec<f64>,
 }
 
@@ -333,9 +350,19 @@ impl VariantState {
             .map(|(config, seed)| Hider::Occluder(Occluder::new(config, seed, grid)));
         let side = grid.isqrt();
         let dark = || variant.darkness.map(|d| Hider::Dark(Dark::new(d, side)));
+        let permutation = variant.permutation.map(|seed| {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+            let mut order: Vec<usize> = (0..grid).collect();
+            for i in (1..grid).rev() {
+                order.swap(i, rng.random_range(0..=i));
+            }
+            order
+        });
         Self {
             mirrored: variant.mirrored,
             hider: occluder.or_else(dark),
+            unshuffled: vec![0.0; if permutation.is_some() { grid } else { 0 }],
+            permutation,
             observation: vec![0.0; observations],
             outputs: Vec::with_capacity(crate::Buttons::OUTPUTS),
         }
@@ -354,13 +381,21 @@ impl VariantState {
 
     /// `inner` acting on `observation` as this variant shows it.
     fn act<'s>(&'s mut self, inner: &'s mut dyn Agent, observation: &[f64]) -> &'s [f64] {
-        let seen = match &mut self.hider {
-            Some(hider) => {
-                self.observation.copy_from_slice(observation);
+        let seen = if self.hider.is_none() && self.permutation.is_none() {
+            observation
+        } else {
+            self.observation.copy_from_slice(observation);
+            if let Some(hider) = &mut self.hider {
                 hider.apply(&mut self.observation);
-                &self.observation[..]
             }
-            None => observation,
+            if let Some(order) = &self.permutation {
+                let grid = order.len();
+                self.unshuffled.copy_from_slice(&self.observation[..grid]);
+                for (cell, &from) in self.observation.iter_mut().zip(order) {
+                    *cell = self.unshuffled[from];
+                }
+            }
+            &self.observation[..]
         };
         let outputs = inner.act(seen);
         if !self.mirrored {
@@ -430,7 +465,7 @@ mod tests {
         let variant = EpisodeVariant {
             mirrored: true,
             occlusion: None,
-            darkness: None,
+            ..EpisodeVariant::default()
         };
         let mut state = VariantState::new(&variant, 4, 4);
         let mut agent = VariedAgent::new(&mut inner, &mut state);
@@ -452,7 +487,7 @@ mod tests {
         let variant = EpisodeVariant {
             mirrored: false,
             occlusion: Some((config, 9)),
-            darkness: None,
+            ..EpisodeVariant::default()
         };
         // 16 grid cells and 2 motion inputs (which read 7.0).
         let mut observation = vec![1.0; 16];
@@ -486,7 +521,7 @@ mod tests {
         let variant = EpisodeVariant {
             mirrored: false,
             occlusion: Some((config, 4)),
-            darkness: None,
+            ..EpisodeVariant::default()
         };
         let mut state = VariantState::new(&variant, 10, 10);
         let mut agent = VariedAgent::new(&mut inner, &mut state);
@@ -507,7 +542,7 @@ mod tests {
                 probability: 1.0,
                 ..Occlusion::default()
             }),
-            darkness: None,
+            ..Variations::default()
         };
         let episodes: Vec<EpisodeVariant> = (0..4).map(|i| variations.episode(i, 7)).collect();
         let mirrored: Vec<bool> = episodes.iter().map(|e| e.mirrored).collect();
@@ -535,7 +570,7 @@ mod tests {
         let variant = EpisodeVariant {
             mirrored: true,
             occlusion: Some((config, 3)),
-            darkness: None,
+            ..EpisodeVariant::default()
         };
         let mut inner = probe();
         let mut state = VariantState::new(&variant, 8, 8);
@@ -645,5 +680,50 @@ mod tests {
             ..Variations::default()
         };
         assert_eq!(shown.episode(3, 1).darkness, Some(darkness));
+    }
+
+    #[test]
+    fn a_permuted_grid_keeps_one_order_per_episode_and_the_motion_inputs_in_place() {
+        let run = |seed: u64| {
+            let variant = EpisodeVariant {
+                permutation: Some(seed),
+                ..EpisodeVariant::default()
+            };
+            let mut inner = probe();
+            let mut state = VariantState::new(&variant, 9, 11);
+            for step in 0..3 {
+                // Cell i reads i + 10·step; the motion inputs read −1 and −2.
+                let mut observation: Vec<f64> = (0..9).map(|i| f64::from(i + 10 * step)).collect();
+                observation.extend([-1.0, -2.0]);
+                VariedAgent::new(&mut inner, &mut state).act(&observation);
+            }
+            inner.seen
+        };
+        let seen = run(5);
+        let order: Vec<usize> = seen[0][..9].iter().map(|&v| v as usize).collect();
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..9).collect::<Vec<_>>(), "a permutation");
+        assert_ne!(order, (0..9).collect::<Vec<_>>(), "shuffled");
+        for (step, seen) in seen.iter().enumerate() {
+            let again: Vec<usize> = seen[..9].iter().map(|&v| v as usize - 10 * step).collect();
+            assert_eq!(again, order, "the same order all episode");
+            assert_eq!(&seen[9..], &[-1.0, -2.0]);
+        }
+        assert_eq!(run(5), seen, "reproducible");
+        assert_ne!(run(6)[0], seen[0], "another episode, another order");
+        assert!(
+            !EpisodeVariant {
+                permutation: Some(5),
+                ..EpisodeVariant::default()
+            }
+            .is_plain()
+        );
+        let shown = Variations {
+            permute_grid: true,
+            ..Variations::default()
+        };
+        assert!(shown.episode(0, 1).permutation.is_some());
+        assert_ne!(shown.episode(0, 1), shown.episode(1, 1));
     }
 }

@@ -24,6 +24,9 @@
 //!   networks with a Hopfield memory of the flashes. The module is compared
 //!   with no module (`p_value`, `mannwhitney_p`, `effect` with its interval)
 //!   and with the recurrent networks (`vs_recurrent_…`).
+//! - `features`: generated levels whose grid cells come in an order shuffled
+//!   for each episode (configs/platformer-permuted-*.ron): no module, fixed
+//!   recurrent, and online RBM features; compared as `memory` is.
 //!
 //! `--section` runs some of them only. With `--keep-runs DIR`, each run's
 //! champion is kept in DIR (a replayable champion file) and a later bench with
@@ -97,7 +100,7 @@ const THIRD_AGAINST_BASELINES: [Comparison; 2] = [
     Comparison { arm: 2, against: 1 },
 ];
 
-const SECTIONS: [Section; 4] = [
+const SECTIONS: [Section; 5] = [
     Section {
         key: "tmaze",
         kind: Kind::PlasticVsFixed,
@@ -154,6 +157,21 @@ const SECTIONS: [Section; 4] = [
             ("none", "platformer-dark-none", "no module"),
             ("recurrent", "platformer-dark-recurrent", "fixed recurrent"),
             ("module", "platformer-dark-hopfield", "Hopfield memory"),
+        ],
+        comparisons: THIRD_AGAINST_BASELINES,
+    },
+    Section {
+        key: "features",
+        kind: Kind::ModuleVsBaselines,
+        title: "generated levels, the grid's cells shuffled in every episode",
+        arms: [
+            ("none", "platformer-permuted-none", "no module"),
+            (
+                "recurrent",
+                "platformer-permuted-recurrent",
+                "fixed recurrent",
+            ),
+            ("module", "platformer-permuted-rbm", "RBM features"),
         ],
         comparisons: THIRD_AGAINST_BASELINES,
     },
@@ -268,7 +286,11 @@ pub fn plasticity(
                 let section_report =
                     SectionReport::new(parts, ModuleVsBaselines::from_parts(arms, tests));
                 on_section(&section_report);
-                report.memory = Some(section_report);
+                if section.key == "memory" {
+                    report.memory = Some(section_report);
+                } else {
+                    report.features = Some(section_report);
+                }
             }
         }
     }
@@ -724,6 +746,9 @@ pub struct PlasticityReport {
     /// The platformer in the dark: a Hopfield memory.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<SectionReport<ModuleVsBaselines>>,
+    /// The platformer with shuffled sensors: RBM features.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub features: Option<SectionReport<ModuleVsBaselines>>,
     /// Wall-clock seconds of every section.
     #[serde(skip)]
     pub wall_seconds: f64,
