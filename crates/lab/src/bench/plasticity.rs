@@ -18,8 +18,8 @@
 //!   cells (configs/platformer-occluded-*.ron): feed-forward networks with no
 //!   lifetime module, with a Hopfield memory that completes the hidden cells,
 //!   and with online RBM features.
-//! - `memory`: level 1-1 in the dark, lit by a lantern around the player and a
-//!   flash every six decisions (configs/platformer-dark-*.ron): feed-forward
+//! - `memory`: generated levels in the dark, lit by a flash every six
+//!   decisions (configs/platformer-dark-*.ron): feed-forward
 //!   networks with no module, fixed recurrent networks, and feed-forward
 //!   networks with a Hopfield memory of the flashes. The module is compared
 //!   with no module (`p_value`, `mannwhitney_p`, `effect` with its interval)
